@@ -1,0 +1,13 @@
+export type * from './std_msgs.js';
+export type * from './geometry_msgs.js';
+export type * from './sensor_msgs.js';
+export { PointFieldType } from './sensor_msgs.js';
+export type * from './nav_msgs.js';
+export type * from './tf2_msgs.js';
+export type { Clock as ClockMsg } from './rosgraph_msgs.js';
+export type * from './diagnostic_msgs.js';
+export { DiagnosticLevel } from './diagnostic_msgs.js';
+export type * from './audio_common_msgs.js';
+export type * from './vision_msgs.js';
+export type * from './sensorium_msgs.js';
+export type * from './MessageTypeMap.js';

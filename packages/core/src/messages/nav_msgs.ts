@@ -1,0 +1,10 @@
+import type { Header } from './std_msgs.js';
+import type { PoseWithCovariance, TwistWithCovariance } from './geometry_msgs.js';
+
+/** nav_msgs/msg/Odometry */
+export interface Odometry {
+  header: Header;
+  child_frame_id: string;
+  pose: PoseWithCovariance;
+  twist: TwistWithCovariance;
+}
