@@ -60,6 +60,9 @@ export interface MessageTypeMap {
   'sensorium_msgs/msg/TouchContacts': sensorium.TouchContacts;
   'sensorium_msgs/msg/SectorRanges': sensorium.SectorRanges;
   'sensorium_msgs/msg/SafetyEvent': sensorium.SafetyEvent;
+  'sensorium_msgs/msg/SceneObject': sensorium.SceneObject;
+  'sensorium_msgs/msg/WorldState': sensorium.WorldState;
+  'sensorium_msgs/msg/ScenarioStatus': sensorium.ScenarioStatus;
 }
 
 export type MessageType = keyof MessageTypeMap;

@@ -1,6 +1,6 @@
 // Mirrors ros/sensorium_msgs/msg/*.msg; test/messages.msg.test.ts keeps the two in step.
 import type { Header } from './std_msgs.js';
-import type { Point } from './geometry_msgs.js';
+import type { Point, Pose, Vector3 } from './geometry_msgs.js';
 import type { Time } from '../time/Time.js';
 
 /** sensorium_msgs/msg/TactileArray */
@@ -73,4 +73,32 @@ export interface SafetyEvent {
   reason: string;
   detail: string;
   scale: number;
+}
+/** sensorium_msgs/msg/SceneObject */
+export interface SceneObject {
+  id: string;
+  shape: string;
+  pose: Pose;
+  size: Vector3;
+  color: string;
+  material: string;
+  polygon: Float32Array;
+}
+/** sensorium_msgs/msg/WorldState */
+export interface WorldState {
+  header: Header;
+  objects: SceneObject[];
+}
+/** sensorium_msgs/msg/ScenarioStatus */
+export interface ScenarioStatus {
+  header: Header;
+  name: string;
+  state: string;
+  sim_time: number;
+  route_completion: number;
+  collisions: number;
+  min_clearance: number;
+  infractions: number;
+  driving_score: number;
+  passed: boolean;
 }

@@ -56,6 +56,11 @@ export interface NodeContext<P extends ParamSpecs = ParamSpecs> {
   subscribe<K extends MessageType>(topic: string, type: K, qos?: Partial<QoS>): Observable<MessageOf<K>>;
   /** Advertises by relative name; published messages are counted per topic. */
   advertise<K extends MessageType>(topic: string, type: K, qos?: Partial<QoS>): Publisher<K>;
+  /**
+   * Reads a resource (model weights, a WAV for a sound source) by path, relative paths resolved against the
+   * repository root. Injected by the runtime so node logic stays free of fs; rejects with a typed error naming the path.
+   */
+  readResource(path: string): Promise<Uint8Array>;
 }
 
 /** A running node's behaviour, made by `configure`. */
