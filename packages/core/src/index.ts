@@ -12,3 +12,5 @@ export type * from './transport/Transport.js';
 export type * from './clock/Clock.js';
 export * from './node/ParamSpec.js';
 export * from './node/NodeDefinition.js';
+export * from './operators/ApproximateTimeSyncPolicy.js';
+export * from './operators/approximateTimeSync.js';
