@@ -20,3 +20,9 @@ export { installUnhandledErrorHandler, addUnhandledErrorListener } from './trans
 export { resolveQoS, qosCompatible } from './transport/resolveQoS.js';
 export * from './clock/SystemClock.js';
 export * from './clock/SimClock.js';
+export { MESSAGE_TYPES, isMessageType } from './definitions/messageTypes.js';
+export { messageDefinition } from './definitions/messageDefinition.js';
+export { CdrCodec } from './cdr/CdrCodec.js';
+export type { DecodeContext } from './cdr/CdrCodec.js';
+export { getCodec } from './cdr/getCodec.js';
+export type { MessageCodec } from './cdr/getCodec.js';
