@@ -24,7 +24,7 @@ export interface ModelJson {
 }
 
 export interface PackOptions {
-  /** Store 2-D weights (except those `keepFloat` names) as per-channel int8. */
+  /** Store weights of ≥ 16 values (except `keepFloat` names) as int8: kernels per channel, biases per tensor. */
   int8?: boolean;
   /** Weight names kept float32 even with `int8`. */
   keepFloat?: (name: string) => boolean;
@@ -36,7 +36,7 @@ const decoder = new TextDecoder();
 
 export function packModel(kind: ModelKind, config: unknown, weights: readonly NamedWeight[], options: PackOptions = {}): ModelFiles {
   const { specs, bin } = encodeWeights(weights, {
-    quantize: (w) => options.int8 === true && w.data.length >= 64 && options.keepFloat?.(w.name) !== true,
+    quantize: (w) => options.int8 === true && w.data.length >= 16 && options.keepFloat?.(w.name) !== true,
   });
   const json: ModelJson = {
     format: 'tfjs-weights',

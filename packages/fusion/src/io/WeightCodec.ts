@@ -3,19 +3,20 @@ import type { NamedWeight } from '../model/WeightStore.js';
 
 /**
  * A TensorFlow.js weights-manifest entry. Float weights are plain tfjs (`dtype: 'float32'`). INT8 weights
- * add `quantization: { dtype: 'int8', scheme: 'symmetric_per_channel', axis }`: in the .bin they are the
- * int8 values (row-major, `shape` elements), zero-padded to a 4-byte boundary, then one float32 scale per
- * index of `axis` (the output channel); value = int8 × scale[channel]. They are dequantised at load.
+ * add `quantization: { dtype: 'int8', scheme, axis? }`: in the .bin they are the int8 values (row-major,
+ * `shape` elements), zero-padded to a 4-byte boundary, then float32 scales: one per index of `axis` (the
+ * output channel of a 2-D kernel) for `symmetric_per_channel`, a single one for `symmetric_per_tensor`
+ * (1-D biases); value = int8 × scale. They are dequantised at load.
  */
 export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32';
-  quantization?: { dtype: 'int8'; scheme: 'symmetric_per_channel'; axis: number };
+  quantization?: { dtype: 'int8'; scheme: 'symmetric_per_channel'; axis: 1 } | { dtype: 'int8'; scheme: 'symmetric_per_tensor' };
 }
 
 export interface EncodeOptions {
-  /** Quantize 2-D weights whose name this accepts to per-channel symmetric int8. */
+  /** Quantize weights this accepts: 2-D per-channel, 1-D per-tensor symmetric int8. */
   quantize?: (weight: NamedWeight) => boolean;
 }
 
@@ -24,12 +25,20 @@ export function encodeWeights(weights: readonly NamedWeight[], options: EncodeOp
   const specs: WeightSpec[] = [];
   const chunks: Uint8Array[] = [];
   for (const w of weights) {
-    if (w.shape.length === 2 && options.quantize?.(w) === true) {
-      const { values, scales } = quantizeInt8PerChannel(w.data, w.shape[0] ?? 0, w.shape[1] ?? 0);
-      const padded = new Uint8Array(align4(values.length));
-      padded.set(new Uint8Array(values.buffer, values.byteOffset, values.length));
-      chunks.push(padded, new Uint8Array(scales.buffer.slice(0)));
-      specs.push({ name: w.name, shape: [...w.shape], dtype: 'float32', quantization: { dtype: 'int8', scheme: 'symmetric_per_channel', axis: 1 } });
+    const quantize = (w.shape.length === 2 || w.shape.length === 1) && options.quantize?.(w) === true;
+    if (quantize) {
+      const perChannel = w.shape.length === 2;
+      // A 1-D tensor quantized as one column gets a single scale: per-tensor.
+      const q = perChannel ? quantizeInt8PerChannel(w.data, w.shape[0] ?? 0, w.shape[1] ?? 0) : quantizeInt8PerChannel(w.data, w.data.length, 1);
+      const padded = new Uint8Array(align4(q.values.length));
+      padded.set(new Uint8Array(q.values.buffer, q.values.byteOffset, q.values.length));
+      chunks.push(padded, new Uint8Array(q.scales.buffer.slice(0)));
+      specs.push({
+        name: w.name,
+        shape: [...w.shape],
+        dtype: 'float32',
+        quantization: perChannel ? { dtype: 'int8', scheme: 'symmetric_per_channel', axis: 1 } : { dtype: 'int8', scheme: 'symmetric_per_tensor' },
+      });
     } else {
       chunks.push(new Uint8Array(w.data.buffer.slice(w.data.byteOffset, w.data.byteOffset + w.data.byteLength)));
       specs.push({ name: w.name, shape: [...w.shape], dtype: 'float32' });
@@ -55,7 +64,9 @@ export function decodeWeights(specs: readonly WeightSpec[], bin: Uint8Array, opt
       throw new ValidationError('bad weight shape in manifest', { context: { ...file, field: String(spec.name) } });
     }
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    const need = spec.quantization === undefined ? size * 4 : align4(size) + (spec.shape[1] ?? 0) * 4;
+    const q = spec.quantization;
+    const channels = q === undefined ? 0 : q.scheme === 'symmetric_per_channel' ? (spec.shape[1] ?? 0) : 1;
+    const need = q === undefined ? size * 4 : align4(size) + channels * 4;
     if (offset + need > bin.length) {
       throw new ValidationError('weights file is shorter than its manifest', {
         context: { ...file, field: spec.name, offset, expected: `${need} bytes`, actual: `${bin.length - offset} bytes` },
@@ -65,13 +76,16 @@ export function decodeWeights(specs: readonly WeightSpec[], bin: Uint8Array, opt
     if (spec.quantization === undefined) {
       data.set(new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + size * 4)));
     } else {
-      if (spec.quantization.dtype !== 'int8' || spec.shape.length !== 2) {
-        throw new ValidationError('unsupported quantization', { context: { ...file, field: spec.name, expected: 'int8 per-channel on a 2-D weight' } });
+      const ok = q !== undefined && q.dtype === 'int8' && ((q.scheme === 'symmetric_per_channel' && spec.shape.length === 2) || q.scheme === 'symmetric_per_tensor');
+      if (!ok) {
+        throw new ValidationError('unsupported quantization', {
+          context: { ...file, field: spec.name, expected: 'int8 symmetric_per_channel (2-D) or symmetric_per_tensor', actual: JSON.stringify(q) },
+        });
       }
-      const cols = spec.shape[1] ?? 0;
+      const cols = channels;
       const values = new Int8Array(bin.buffer, bin.byteOffset + offset, size);
       const scales = new Float32Array(bin.buffer.slice(bin.byteOffset + offset + align4(size), bin.byteOffset + offset + align4(size) + cols * 4));
-      for (let i = 0; i < size; i++) data[i] = (values[i] ?? 0) * (scales[i % cols] ?? 0);
+      for (let i = 0; i < size; i++) data[i] = (values[i] ?? 0) * (scales[cols === 1 ? 0 : i % cols] ?? 0);
     }
     out.push({ name: spec.name, shape: spec.shape, data });
     offset += need;

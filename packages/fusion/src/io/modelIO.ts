@@ -9,7 +9,7 @@ import { packModel, readModel } from './ModelFiles.js';
 import type { ModelFiles, ModelReader } from './ModelFiles.js';
 
 export interface SaveOptions {
-  /** Per-channel symmetric int8 for 2-D weights (biases and the tiny default query stay float32). */
+  /** Symmetric int8: kernels per output channel, biases per tensor (the default attention query stays float32). */
   int8?: boolean;
   metadata?: Record<string, unknown>;
 }
