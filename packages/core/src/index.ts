@@ -35,3 +35,5 @@ export { CdrCodec } from './cdr/CdrCodec.js';
 export type { DecodeContext } from './cdr/CdrCodec.js';
 export { getCodec } from './cdr/getCodec.js';
 export type { MessageCodec } from './cdr/getCodec.js';
+export * from './io/pcd/readPcd.js';
+export * from './io/pcd/lzfDecompress.js';
