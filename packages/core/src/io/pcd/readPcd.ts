@@ -336,6 +336,11 @@ function readAscii(
     for (let f = 0; f < header.fields.length; f++) {
       const size = header.size[f] as number;
       const type = header.type[f] as PcdFieldType;
+      if (header.fields[f] === '_') {
+        // Padding inherited from binary data: its tokens are skipped (as PCL does), bytes stay 0.
+        t += header.count[f] as number;
+        continue;
+      }
       for (let c = 0; c < (header.count[f] as number); c++, t++) {
         const token = tokens[t] as string;
         const at = base + (offsets[f] as number) + c * size;
