@@ -46,3 +46,4 @@ export * from './node/mapSafe.js';
 export * from './node/consoleLogger.js';
 export * from './diagnostics/NodeDiagnosticsRecorder.js';
 export * from './diagnostics/dropReason.js';
+export * from './ros/parseRosArgs.js';
