@@ -10,3 +10,5 @@ export * from './pointcloud/Obstacle.js';
 export * from './pointcloud/sectorRanges.js';
 export * from './pointcloud/extractXyz.js';
 export * from './pointcloud/PointCloudPipeline.js';
+export * from './camera/imageToPatches.js';
+export * from './camera/VitEncoder.js';

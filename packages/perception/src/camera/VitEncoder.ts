@@ -1,0 +1,139 @@
+import * as tf from '@tensorflow/tfjs';
+import { dense2d, gelu, glorotUniform, layerNorm, Module, TransformerBlock, truncatedNormal } from '@sensorium/ml';
+
+export interface VitConfig {
+  imageSize: number;
+  patchSize: number;
+  /** Transformer width. */
+  dim: number;
+  depth: number;
+  heads: number;
+  mlpRatio: number;
+  /** Patch tokens are average-pooled `pool × pool` on the patch grid before the output projection. */
+  pool: number;
+  /** Width of published tokens (the fusion model's vision token width). */
+  tokenDim: number;
+  seed: number;
+}
+
+/** CPU default: 128² input, 8×8 patches of 16, 192-d, 4 blocks; 16 output tokens of 64 (≥ 10 Hz on one wasm core). */
+export const VIT_SMALL: Readonly<VitConfig> = Object.freeze({ imageSize: 128, patchSize: 16, dim: 192, depth: 4, heads: 3, mlpRatio: 4, pool: 2, tokenDim: 64, seed: 1 });
+/** The seed configuration (ViT-B/16 at 224²): constructible, ~35 GFLOP (17.6 G multiply-adds) per frame. */
+export const VIT_SEED: Readonly<VitConfig> = Object.freeze({ imageSize: 224, patchSize: 16, dim: 768, depth: 12, heads: 12, mlpRatio: 4, pool: 2, tokenDim: 64, seed: 1 });
+
+export interface VitOutput {
+  /** [tokens, tokenDim] pooled, projected patch tokens. */
+  tokens: tf.Tensor2D;
+  /** Obstacle-ahead probability, shape [1]. */
+  obstacleAhead: tf.Tensor1D;
+}
+
+/**
+ * Vision transformer: patch embedding (a stride-P convolution, done as one 2-D matMul on patches laid out
+ * by `imageToPatches`) + class token + learned positions → pre-norm blocks → final norm. Outputs the patch
+ * tokens average-pooled on the grid and projected to `tokenDim` (a fixed pooling matrix: one more 2-D
+ * matMul), and an obstacle-ahead score from the class token (LN → 32 → GELU → 1 → sigmoid). All standard
+ * ONNX ops: MatMul, Add, Concat, LayerNormalization, Softmax, Gelu, Sigmoid.
+ */
+export class VitEncoder extends Module {
+  readonly config: VitConfig;
+  readonly patches: number;
+  readonly outTokens: number;
+  private readonly patchW: tf.Variable<tf.Rank.R2>;
+  private readonly patchB: tf.Variable<tf.Rank.R1>;
+  private readonly cls: tf.Variable<tf.Rank.R2>;
+  private readonly pos: tf.Variable<tf.Rank.R2>;
+  private readonly blocks: TransformerBlock[] = [];
+  private readonly normG: tf.Variable<tf.Rank.R1>;
+  private readonly normB: tf.Variable<tf.Rank.R1>;
+  private readonly projW: tf.Variable<tf.Rank.R2>;
+  private readonly projB: tf.Variable<tf.Rank.R1>;
+  private readonly headW1: tf.Variable<tf.Rank.R2>;
+  private readonly headB1: tf.Variable<tf.Rank.R1>;
+  private readonly headW2: tf.Variable<tf.Rank.R2>;
+  private readonly headB2: tf.Variable<tf.Rank.R1>;
+  /** Constant [outTokens, patches] averaging matrix (not a weight). */
+  private readonly poolMatrix: tf.Tensor2D;
+
+  constructor(config: Partial<VitConfig> = {}) {
+    super();
+    const c = { ...VIT_SMALL, ...config };
+    if (c.imageSize % c.patchSize !== 0) throw new RangeError(`imageSize ${c.imageSize} not a multiple of patchSize ${c.patchSize}`);
+    const grid = c.imageSize / c.patchSize;
+    if (grid % c.pool !== 0) throw new RangeError(`patch grid ${grid} not a multiple of pool ${c.pool}`);
+    this.config = c;
+    this.patches = grid * grid;
+    const pg = grid / c.pool;
+    this.outTokens = pg * pg;
+    const pd = c.patchSize * c.patchSize * 3;
+    this.patchW = this.weight('patch/w', glorotUniform([pd, c.dim], c.seed));
+    this.patchB = this.weight('patch/b', tf.zeros([c.dim]));
+    this.cls = this.weight('cls', truncatedNormal([1, c.dim], 0.02, c.seed + 1) as tf.Tensor2D);
+    this.pos = this.weight('pos', truncatedNormal([this.patches + 1, c.dim], 0.02, c.seed + 2) as tf.Tensor2D);
+    for (let i = 0; i < c.depth; i++) {
+      this.blocks.push(this.child(`blocks/${i}`, new TransformerBlock({ dim: c.dim, heads: c.heads, mlpRatio: c.mlpRatio, seed: c.seed + 100 * (i + 1) })));
+    }
+    this.normG = this.weight('norm/gamma', tf.ones([c.dim]));
+    this.normB = this.weight('norm/beta', tf.zeros([c.dim]));
+    this.projW = this.weight('proj/w', glorotUniform([c.dim, c.tokenDim], c.seed + 3));
+    this.projB = this.weight('proj/b', tf.zeros([c.tokenDim]));
+    this.headW1 = this.weight('obstacle/w1', glorotUniform([c.dim, 32], c.seed + 4));
+    this.headB1 = this.weight('obstacle/b1', tf.zeros([32]));
+    this.headW2 = this.weight('obstacle/w2', glorotUniform([32, 1], c.seed + 5));
+    this.headB2 = this.weight('obstacle/b2', tf.zeros([1]));
+    const pool = new Float32Array(this.outTokens * this.patches);
+    const share = 1 / (c.pool * c.pool);
+    for (let p = 0; p < this.patches; p++) {
+      const t = Math.floor(Math.floor(p / grid) / c.pool) * pg + Math.floor((p % grid) / c.pool);
+      pool[t * this.patches + p] = share;
+    }
+    this.poolMatrix = tf.tensor2d(pool, [this.outTokens, this.patches]);
+  }
+
+  /** Patch embeddings [patches, dim] of a patch matrix [patches, P·P·3] (exposed for the conv-equivalence test). */
+  embedPatches(patches: tf.Tensor2D): tf.Tensor2D {
+    return dense2d(patches, this.patchW, this.patchB);
+  }
+
+  /** patches [patches, P·P·3] (from `imageToPatches`) → tokens and obstacle-ahead score. */
+  apply(patches: tf.Tensor2D): VitOutput {
+    return tf.tidy(() => {
+      let x = tf.add(tf.concat([this.cls, this.embedPatches(patches)], 0), this.pos) as tf.Tensor2D;
+      for (const block of this.blocks) x = block.apply(x);
+      x = layerNorm(x, this.normG, this.normB);
+      const clsOut = tf.slice(x, [0, 0], [1, this.config.dim]);
+      const patchOut = tf.slice(x, [1, 0], [this.patches, this.config.dim]);
+      const tokens = dense2d(tf.matMul(this.poolMatrix, patchOut), this.projW, this.projB);
+      const logit = dense2d(gelu(dense2d(clsOut, this.headW1, this.headB1)), this.headW2, this.headB2);
+      return { tokens, obstacleAhead: tf.reshape(tf.sigmoid(logit), [1]) as tf.Tensor1D };
+    });
+  }
+
+  /** Convenience for nodes: patch buffer in, plain arrays out, nothing left allocated in tfjs. */
+  encode(patches: Float32Array): { tokens: Float32Array; obstacleAhead: number } {
+    const pd = this.config.patchSize * this.config.patchSize * 3;
+    const input = tf.tensor2d(patches.subarray(0, this.patches * pd), [this.patches, pd]);
+    const out = this.apply(input);
+    const tokens = out.tokens.dataSync() as Float32Array;
+    const obstacleAhead = out.obstacleAhead.dataSync()[0]!;
+    input.dispose();
+    out.tokens.dispose();
+    out.obstacleAhead.dispose();
+    return { tokens, obstacleAhead };
+  }
+
+  /** FLOPs (2 × multiply-adds) of one frame, for GFLOP/s figures. */
+  flops(): number {
+    const c = this.config;
+    const n = this.patches + 1;
+    const embed = 2 * this.patches * c.patchSize * c.patchSize * 3 * c.dim;
+    const blocks = this.blocks.reduce((s, b) => s + b.flops(n), 0);
+    const out = 2 * this.outTokens * this.patches * c.dim + 2 * this.outTokens * c.dim * c.tokenDim + 2 * c.dim * 32 + 64;
+    return embed + blocks + out;
+  }
+
+  override dispose(): void {
+    super.dispose();
+    if (!this.poolMatrix.isDisposed) this.poolMatrix.dispose();
+  }
+}
