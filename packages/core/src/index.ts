@@ -53,3 +53,6 @@ export * from './pointcloud/PointCloud2Writer.js';
 export type * from './pointcloud/PointFieldView.js';
 export type { PointTypedArray } from './pointcloud/pointFieldDatatypes.js';
 export * from './pointcloud/lidarPointFields.js';
+export * from './io/wav/readWav.js';
+export * from './io/wav/wavToAudioChunks.js';
+export * from './io/wav/decodePcmToFloat32.js';
