@@ -56,3 +56,5 @@ export * from './pointcloud/lidarPointFields.js';
 export * from './io/wav/readWav.js';
 export * from './io/wav/wavToAudioChunks.js';
 export * from './io/wav/decodePcmToFloat32.js';
+export * from './io/csv/readTactileCsv.js';
+export * from './io/csv/tactileCsvToMessages.js';
