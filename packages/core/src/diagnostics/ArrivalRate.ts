@@ -34,4 +34,15 @@ export class ArrivalRate {
     }
     return n < 2 || newest <= oldest ? 0 : (n - 1) / (newest - oldest);
   }
+
+  /** Arrivals no older than `windowSec` before `nowSec` (at most the capacity). */
+  countWithin(nowSec: number, windowSec: number): number {
+    const cap = this.#times.length;
+    let n = 0;
+    for (let k = 1; k <= this.#size; k++) {
+      if (nowSec - (this.#times[(this.#next - k + cap) % cap] ?? 0) > windowSec) break;
+      n++;
+    }
+    return n;
+  }
 }

@@ -60,6 +60,7 @@ export class NodeDiagnosticsRecorder implements NodeDiagnostics {
   readonly #stages = new Map<string, Stage>();
   readonly #counters = new Map<string, number>();
   readonly #gauges = new Map<string, number | string>();
+  readonly #recentDrops = new ArrivalRate(64);
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -78,6 +79,7 @@ export class NodeDiagnosticsRecorder implements NodeDiagnostics {
     const byReason = getOrCreate(this.#drops, topic, () => new Map<string, Drop>());
     const drop = getOrCreate(byReason, reason || dropReason(error), () => ({ count: 0, lastError: undefined }));
     drop.count++;
+    this.#recentDrops.record(this.#clock.nowSec());
     if (error !== undefined) drop.lastError = error instanceof Error ? error.message : String(error);
   }
 
@@ -100,6 +102,11 @@ export class NodeDiagnosticsRecorder implements NodeDiagnostics {
     let n = 0;
     for (const byReason of this.#drops.values()) for (const d of byReason.values()) n += d.count;
     return n;
+  }
+
+  /** Drops in the last `windowSec` of clock time (at most 64 are remembered). */
+  recentDrops(windowSec = 5): number {
+    return this.#recentDrops.countWithin(this.#clock.nowSec(), windowSec);
   }
 
   snapshot(): NodeDiagnosticsSnapshot {
