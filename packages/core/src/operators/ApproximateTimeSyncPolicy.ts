@@ -97,8 +97,10 @@ export class ApproximateTimeSyncPolicy<M> {
       const bound = options.interMessageLowerBoundsSec?.[i] ?? 0;
       if (!(bound >= 0)) throw new RangeError(`approximateTimeSync: interMessageLowerBoundsSec[${i}] must be ≥ 0`);
       this.lowerBoundsNs.push(Math.round(bound * 1e9));
-      this.deques.push(new StampQueue<M>());
-      this.past.push(new StampQueue<M>());
+      // queueSize + 1 messages may be held while processing; start the rings at that size.
+      const capacity = Math.min(queueSize + 2, 1024);
+      this.deques.push(new StampQueue<M>(capacity));
+      this.past.push(new StampQueue<M>(capacity));
     }
     this.stampOf = options.stampOf ?? defaultStampOf;
     this.onDrop = options.onDrop;

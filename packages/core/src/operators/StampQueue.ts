@@ -1,59 +1,99 @@
 /**
- * A FIFO of messages with their stamps (integer nanoseconds relative to a base, see
- * ApproximateTimeSyncPolicy) kept in parallel arrays, so queueing a message allocates no wrapper
- * object. Internal to the operators; not exported from the package.
+ * A double-ended queue of messages with their stamps (integer nanoseconds relative to a base, see
+ * ApproximateTimeSyncPolicy), in a ring buffer: pushing and popping at either end is O(1) and, once
+ * the ring has grown to the queue's working size, allocates nothing. Internal to the operators.
  */
 export class StampQueue<M> {
-  readonly messages: M[] = [];
-  readonly stamps: number[] = [];
+  private messages: (M | undefined)[];
+  private stamps: Float64Array;
+  private head = 0;
+  private length = 0;
+  private mask: number;
+
+  constructor(initialCapacity = 16) {
+    let capacity = 1;
+    while (capacity < initialCapacity) capacity <<= 1;
+    this.messages = new Array<M | undefined>(capacity).fill(undefined);
+    this.stamps = new Float64Array(capacity);
+    this.mask = capacity - 1;
+  }
 
   get size(): number {
-    return this.messages.length;
+    return this.length;
   }
 
   /** Stamp of the oldest message; the queue must not be empty. */
   frontStamp(): number {
-    return this.stamps[0] as number;
+    return this.stamps[this.head] as number;
   }
 
   /** Stamp of the newest message; the queue must not be empty. */
   backStamp(): number {
-    return this.stamps[this.stamps.length - 1] as number;
+    return this.stamps[(this.head + this.length - 1) & this.mask] as number;
   }
 
+  /** The oldest message; the queue must not be empty. */
   front(): M {
-    return this.messages[0] as M;
+    return this.messages[this.head] as M;
   }
 
   pushBack(message: M, stamp: number): void {
-    this.messages.push(message);
-    this.stamps.push(stamp);
+    if (this.length > this.mask) this.grow();
+    const i = (this.head + this.length) & this.mask;
+    this.messages[i] = message;
+    this.stamps[i] = stamp;
+    this.length++;
   }
 
   pushFront(message: M, stamp: number): void {
-    this.messages.unshift(message);
-    this.stamps.unshift(stamp);
+    if (this.length > this.mask) this.grow();
+    this.head = (this.head - 1) & this.mask;
+    this.messages[this.head] = message;
+    this.stamps[this.head] = stamp;
+    this.length++;
   }
 
+  /** Removes and returns the oldest message; the queue must not be empty. */
   popFront(): M {
-    this.stamps.shift();
-    return this.messages.shift() as M;
+    const message = this.messages[this.head] as M;
+    this.messages[this.head] = undefined; // let the message be collected
+    this.head = (this.head + 1) & this.mask;
+    this.length--;
+    return message;
   }
 
   /** Moves the newest message of this queue to the front of `to`. */
   moveBackToFrontOf(to: StampQueue<M>): void {
-    const stamp = this.stamps.pop() as number;
-    to.pushFront(this.messages.pop() as M, stamp);
+    const i = (this.head + this.length - 1) & this.mask;
+    to.pushFront(this.messages[i] as M, this.stamps[i] as number);
+    this.messages[i] = undefined;
+    this.length--;
   }
 
   /** Moves the oldest message of this queue to the back of `to`. */
   moveFrontToBackOf(to: StampQueue<M>): void {
-    const stamp = this.stamps.shift() as number;
-    to.pushBack(this.messages.shift() as M, stamp);
+    const stamp = this.stamps[this.head] as number;
+    to.pushBack(this.popFront(), stamp);
   }
 
   clear(): void {
-    this.messages.length = 0;
-    this.stamps.length = 0;
+    for (let k = 0; k < this.length; k++) this.messages[(this.head + k) & this.mask] = undefined;
+    this.head = 0;
+    this.length = 0;
+  }
+
+  private grow(): void {
+    const capacity = (this.mask + 1) * 2;
+    const messages = new Array<M | undefined>(capacity).fill(undefined);
+    const stamps = new Float64Array(capacity);
+    for (let k = 0; k < this.length; k++) {
+      const i = (this.head + k) & this.mask;
+      messages[k] = this.messages[i];
+      stamps[k] = this.stamps[i] as number;
+    }
+    this.messages = messages;
+    this.stamps = stamps;
+    this.head = 0;
+    this.mask = capacity - 1;
   }
 }
