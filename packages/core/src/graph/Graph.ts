@@ -87,7 +87,7 @@ export class Graph {
       const failure = [...this.#failures].reverse().find((f) => f.node === node.fullName);
       const recentDrops = node.diagnostics.recentDrops();
       let level: NodeStatus['level'] = 'ok';
-      let message = node.state;
+      let message: string = node.state;
       if (failure !== undefined && node.state !== 'active') {
         level = 'error';
         message = `${failure.transition} failed: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`;
