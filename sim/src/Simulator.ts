@@ -475,7 +475,7 @@ export class Simulator {
       sim_time: this.time,
       route_completion: s.routeCompletion,
       collisions: s.collisions,
-      min_clearance: s.minClearance,
+      min_clearance: s.minClearance ?? -1,
       infractions: s.infractions,
       driving_score: s.drivingScore,
       passed: s.goalReached && s.collisions <= this.options.scenario.expect.max_collisions,

@@ -24,3 +24,4 @@ export { runScenario, runScenarios, type RunScenarioOptions, type ScenarioProgre
 export type { GraphNode, NodeResolver } from './runner/GraphNode.js';
 export type { ScenarioResult, ScenarioMetrics, ScenarioSummary, GatingReport, GatingCheck } from './runner/ScenarioResult.js';
 export { simNodes } from './simNodes.js';
+export { scenarioCommand, SCENARIO_USAGE, type ScenarioCommandIo } from './runner/scenarioCommand.js';

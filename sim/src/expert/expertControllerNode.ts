@@ -10,10 +10,13 @@ const parameters = {
   lookahead: double(0.7, { min: 0.1, max: 5, description: 'pure pursuit lookahead, m' }),
   inflation: double(0.48, { min: 0.05, max: 3, description: 'planning clearance from obstacle centre line of the robot, m' }),
   resolution: double(0.1, { min: 0.02, max: 1, description: 'grid cell, m' }),
-  mover_horizon: double(2.0, { min: 0, max: 10, description: 'look-ahead time for movers, s' }),
-  mover_margin: double(0.9, { min: 0, max: 5, description: 'clearance kept from movers (centre to robot centre minus radii), m' }),
+  mover_horizon: double(3.0, { min: 0, max: 10, description: 'look-ahead time for movers, s' }),
+  mover_margin: double(0.6, { min: 0, max: 5, description: 'clearance kept from movers (centre to robot centre minus radii), m' }),
   goal_tolerance: double(0.25, { min: 0.01, max: 5, description: 'stop this close to the goal, m' }),
 };
+
+/** Half-diagonal of the 0.5 × 0.4 m footprint. */
+const ROBOT_RADIUS = 0.32;
 
 interface MoverTrack {
   x: number;
@@ -116,25 +119,29 @@ export const expertControllerNode = defineNode({
       cmd.publish(twist(v, w));
     };
 
-    /** 1 when no mover is predicted within the margin of the robot's swept path, down to 0 (wait). */
-    const moverScale = (x: number, y: number, yaw: number, v: number): number => {
-      let scale = 1;
+    /**
+     * 1 (drive on) or 0 (wait). A mover predicted to come within the margin of where the robot will be is a
+     * conflict; the robot then waits — unless waiting here is itself in the mover's way (the robot is already
+     * in its lane), in which case driving on clears the lane soonest.
+     */
+    const moverScale = (x: number, y: number, yaw: number, _v: number): number => {
       const c = Math.cos(yaw);
       const s = Math.sin(yaw);
+      let conflict = false;
+      let stopSafe = true;
       for (const m of movers.values()) {
         if (isStationary(m)) continue;
-        for (let tau = 0; tau <= p.mover_horizon; tau += 0.25) {
+        for (let tau = 0; tau <= p.mover_horizon; tau += 0.1) {
           const mx = m.x + m.vx * tau;
           const my = m.y + m.vy * tau;
-          // Where the robot would be at tau at its current speed (at least a slow crawl).
-          const rx = x + c * Math.max(v, 0.3) * tau;
-          const ry = y + s * Math.max(v, 0.3) * tau;
-          const gap = Math.hypot(mx - rx, my - ry) - m.r - 0.35;
+          const rx = x + c * p.max_speed * tau;
+          const ry = y + s * p.max_speed * tau;
           const ahead = (mx - x) * c + (my - y) * s;
-          if (ahead > -0.3 && gap < p.mover_margin) scale = Math.min(scale, Math.max(0, gap / p.mover_margin - 0.3));
+          if (ahead > 0 && Math.hypot(mx - rx, my - ry) - m.r - ROBOT_RADIUS < p.mover_margin) conflict = true;
+          if (Math.hypot(mx - x, my - y) - m.r - ROBOT_RADIUS < 0.2) stopSafe = false;
         }
       }
-      return scale;
+      return conflict && stopSafe ? 0 : 1;
     };
 
     const isStationary = (m: MoverTrack) => m.t - m.movedAt > 0.5;

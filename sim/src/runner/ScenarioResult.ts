@@ -21,8 +21,8 @@ export interface GatingReport {
 /** The metrics the issue fixes, per scenario. */
 export interface ScenarioMetrics {
   collisions: number;
-  /** Minimum distance between the robot footprint and any solid, m. */
-  minClearance: number;
+  /** Minimum distance between the robot footprint and any solid, m; null in an empty world. */
+  minClearance: number | null;
   /** Fraction of the planned route driven, 0..1. */
   routeCompletion: number;
   /** Sim seconds to reach the goal, null if it was not reached. */

@@ -246,7 +246,7 @@ function checkExpectations(scenario: Scenario, m: ScenarioResult['metrics']): st
   const failures: string[] = [];
   if (e.reach_goal && m.timeToGoal === null) failures.push(`goal not reached within ${scenario.duration} s (route completion ${(100 * m.routeCompletion).toFixed(0)}%)`);
   if (m.collisions > e.max_collisions) failures.push(`${m.collisions} collision(s), at most ${e.max_collisions} allowed`);
-  if (e.min_clearance !== undefined && m.minClearance < e.min_clearance) failures.push(`min clearance ${m.minClearance.toFixed(3)} m < ${e.min_clearance} m`);
+  if (e.min_clearance !== undefined && m.minClearance !== null && m.minClearance < e.min_clearance) failures.push(`min clearance ${m.minClearance.toFixed(3)} m < ${e.min_clearance} m`);
   if (e.max_time !== undefined && m.timeToGoal !== null && m.timeToGoal > e.max_time) failures.push(`time to goal ${m.timeToGoal.toFixed(1)} s > ${e.max_time} s`);
   if (e.max_infractions !== undefined && m.infractions > e.max_infractions) failures.push(`${m.infractions} keep-out infraction(s), at most ${e.max_infractions}`);
   if (e.min_driving_score !== undefined && m.drivingScore < e.min_driving_score) failures.push(`driving score ${m.drivingScore.toFixed(2)} < ${e.min_driving_score}`);

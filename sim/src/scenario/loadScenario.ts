@@ -62,8 +62,14 @@ function expectedOf(issue: z.core.$ZodIssue): string {
       return `${issue.origin === 'array' ? 'length' : 'value'} ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}`;
     case 'too_big':
       return `${issue.origin === 'array' ? 'length' : 'value'} ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}`;
-    case 'invalid_union':
+    case 'invalid_union': {
+      // A discriminated union with an unknown `type`: name the allowed values.
+      const inObstacles = issue.path.includes('obstacles');
+      const inShape = issue.path.includes('shape');
+      if (inObstacles) return '"box" | "cylinder" | "wall"';
+      if (inShape) return '"cylinder" | "box"';
       return 'one of the allowed forms (check `type`)';
+    }
     default:
       return issue.message;
   }

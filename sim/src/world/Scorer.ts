@@ -11,7 +11,8 @@ const COLLISION_DEBOUNCE_SEC = 1.0;
 
 export interface ScoreSnapshot {
   collisions: number;
-  minClearance: number;
+  /** null when there is nothing in the world to be near. */
+  minClearance: number | null;
   routeCompletion: number;
   timeToGoal: number | null;
   infractions: number;
@@ -86,7 +87,7 @@ export class Scorer {
     const routeCompletion = Math.min(1, this.progress / this.routeLength);
     return {
       collisions: this.collisions,
-      minClearance: Number.isFinite(this.minClearance) ? this.minClearance : 0,
+      minClearance: Number.isFinite(this.minClearance) ? this.minClearance : null,
       routeCompletion,
       timeToGoal: this.timeToGoal,
       infractions: this.infractions,
