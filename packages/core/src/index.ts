@@ -67,3 +67,6 @@ export * from './graph/runGraph.js';
 export * from './diagnostics/GraphDiagnostics.js';
 export * from './diagnostics/toDiagnosticArray.js';
 export * from './diagnostics/DiagnosticsPublisher.js';
+export * from './transport/ros/RosTransport.js';
+export * from './transport/ros/createRosTransport.js';
+export type * from './transport/ros/RclnodejsApi.js';
