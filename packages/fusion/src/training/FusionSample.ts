@@ -18,7 +18,7 @@ export interface FusionSample {
   readonly perceived: { nearestDistanceM: number; nearestBearing: number; count: number; contact: boolean };
   /** Expert command. */
   readonly expert: { linear: number; angular: number };
-  /** 1 when a real obstacle is within 2 m ahead (ground truth). */
+  /** 1 when a real obstacle is within 2 m ahead (ground truth; ahead = overlapping ±0.5 rad). */
   readonly obstacleAhead: number;
   /** Ground-truth distance to the nearest obstacle ahead, capped at AUX_MAX_DISTANCE_M. */
   readonly obstacleDistanceM: number;
@@ -32,6 +32,22 @@ export interface FusionSample {
 export interface FusionDataset {
   readonly length: number;
   get(index: number): FusionSample;
+}
+
+/** Several datasets as one (e.g. expert data plus DAgger rounds). */
+export function concatDatasets(parts: readonly FusionDataset[]): FusionDataset {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  return {
+    length,
+    get(index: number): FusionSample {
+      let i = index;
+      for (const p of parts) {
+        if (i < p.length) return p.get(i);
+        i -= p.length;
+      }
+      throw new RangeError(`sample ${index} out of range (length ${length})`);
+    },
+  };
 }
 
 /** Packs samples into padded tensors (caller disposes via `disposeBatch` or tf.tidy). */

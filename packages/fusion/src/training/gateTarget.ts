@@ -1,0 +1,32 @@
+import { AUDIO, LIDAR, TOUCH, VISION } from '../Modality.js';
+
+/** Gate supervision with the path clear (nothing within 3 m ahead): vision ≈ 0.3. */
+export const GATE_TARGET_CLEAR: readonly number[] = [0.3, 0.3, 0.2, 0.2];
+/** Gate supervision with an obstacle within 2 m ahead: vision dominates. */
+export const GATE_TARGET_OBSTACLE: readonly number[] = [0.8, 0.12, 0.04, 0.04];
+
+export interface GateTargetInputs {
+  /** Ground-truth distance to the nearest obstacle ahead (±45°), m; Infinity for none. */
+  obstacleAheadM: number;
+  /** Which modalities actually carry information (false: failed, dark, frozen, dropped out, missing). */
+  informative: readonly [boolean, boolean, boolean, boolean];
+}
+
+/**
+ * The gate's training target: which modality is informative, from ground truth. Between 3 m and 2 m the
+ * target slides from the "clear" to the "obstacle" distribution; failed modalities get 0 and the rest are
+ * renormalised (so the others rise). This is the supervision; the network has to learn to produce it
+ * from cues, token statistics and staleness, which is what the gating tests measure.
+ */
+export function gateTarget(out: Float32Array, inputs: GateTargetInputs): Float32Array {
+  const d = inputs.obstacleAheadM;
+  const t = Number.isFinite(d) ? Math.min(1, Math.max(0, 3 - d)) : 0;
+  let sum = 0;
+  for (const m of [VISION, LIDAR, AUDIO, TOUCH]) {
+    const v = inputs.informative[m] === true ? (GATE_TARGET_CLEAR[m] ?? 0) * (1 - t) + (GATE_TARGET_OBSTACLE[m] ?? 0) * t : 0;
+    out[m] = v;
+    sum += v;
+  }
+  for (let m = 0; m < 4; m++) out[m] = sum > 0 ? (out[m] ?? 0) / sum : 0;
+  return out;
+}
