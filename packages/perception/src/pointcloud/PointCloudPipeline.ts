@@ -15,7 +15,15 @@ export interface PointCloudPipelineOptions {
     maxAngleRad: number;
     axis?: readonly [number, number, number];
     seed: number;
+    /**
+     * Only points within this horizontal range (m) are candidates for the plane fit (then every voxel is
+     * classified against the plane): the ground that matters is around the robot, and far returns on
+     * ramps and walls otherwise tilt the fit.
+     */
+    maxRange: number;
   };
+  /** Points closer than this (m) to the sensor are dropped: zero/no-return points and self-hits. */
+  minRange: number;
   cluster: { tolerance: number; minPoints: number; maxPoints: number };
   sectors: { count: number; rangeMax: number };
 }
@@ -23,10 +31,21 @@ export interface PointCloudPipelineOptions {
 export const DEFAULT_POINTCLOUD_OPTIONS: Readonly<PointCloudPipelineOptions> = Object.freeze<PointCloudPipelineOptions>({
   crop: { min: [-20, -20, -3], max: [20, 20, 3] },
   voxelSize: 0.1,
-  ground: { distanceThreshold: 0.15, maxIterations: 60, maxAngleRad: (10 * Math.PI) / 180, seed: 1 },
+  ground: { distanceThreshold: 0.15, maxIterations: 100, maxAngleRad: (10 * Math.PI) / 180, seed: 1, maxRange: 10 },
+  minRange: 0.3,
   cluster: { tolerance: 0.35, minPoints: 3, maxPoints: 50_000 },
   sectors: { count: 36, rangeMax: 20 },
 });
+
+/** Options with every group optional; missing values come from {@link DEFAULT_POINTCLOUD_OPTIONS}. */
+export interface PointCloudPipelineInit {
+  crop?: Box3;
+  voxelSize?: number;
+  minRange?: number;
+  ground?: Partial<PointCloudPipelineOptions['ground']>;
+  cluster?: Partial<PointCloudPipelineOptions['cluster']>;
+  sectors?: Partial<PointCloudPipelineOptions['sectors']>;
+}
 
 export interface PointCloudResult {
   inputPoints: number;
@@ -44,7 +63,8 @@ export interface PointCloudResult {
 }
 
 /**
- * crop box → voxel-grid centroid → RANSAC ground (normal constraint) → Euclidean clustering of the rest →
+ * crop box (and min range) → voxel-grid centroid → RANSAC ground (normal constraint, fitted on the points
+ * within `ground.maxRange`) → Euclidean clustering of the rest →
  * obstacles + sector ranges. Holds every buffer, so steady-state processing allocates only the small
  * obstacle list.
  */
@@ -55,10 +75,19 @@ export class PointCloudPipeline {
   private cropped = new Float32Array(0);
   private voxels = new Float32Array(0);
   private mask = new Uint8Array(0);
+  private candidates = new Float32Array(0);
+  private candidateMask = new Uint8Array(0);
   private readonly sectors: Float32Array;
 
-  constructor(options: Partial<PointCloudPipelineOptions> = {}) {
-    this.options = { ...DEFAULT_POINTCLOUD_OPTIONS, ...options };
+  constructor(options: PointCloudPipelineInit = {}) {
+    const d = DEFAULT_POINTCLOUD_OPTIONS;
+    this.options = {
+      ...d,
+      ...options,
+      ground: { ...d.ground, ...options.ground },
+      cluster: { ...d.cluster, ...options.cluster },
+      sectors: { ...d.sectors, ...options.sectors },
+    };
     this.voxelGrid = new VoxelGrid(this.options.voxelSize);
     this.clusterer = new EuclideanClusterer(this.options.cluster);
     this.sectors = new Float32Array(this.options.sectors.count);
@@ -69,17 +98,35 @@ export class PointCloudPipeline {
       this.cropped = new Float32Array(count * 3);
       this.voxels = new Float32Array(count * 3);
       this.mask = new Uint8Array(count);
+      this.candidates = new Float32Array(count * 3);
+      this.candidateMask = new Uint8Array(count);
     }
     const o = this.options;
-    const cropped = cropBox(xyz, count, o.crop, this.cropped);
+    let cropped = cropBox(xyz, count, o.crop, this.cropped);
+    cropped = dropNear(this.cropped, cropped, o.minRange);
     const voxels = this.voxelGrid.filter(this.cropped, cropped, this.voxels);
-    const ground = ransacPlane(this.voxels, voxels, o.ground, this.mask);
+    // The plane is fitted on the full-density points near the robot (dense ground dominates there), then
+    // every voxel is classified against it.
+    const maxR2 = o.ground.maxRange * o.ground.maxRange;
+    let nc = 0;
+    for (let i = 0; i < cropped; i++) {
+      const j = i * 3;
+      const x = this.cropped[j]!, y = this.cropped[j + 1]!;
+      if (x * x + y * y <= maxR2) {
+        this.candidates[nc * 3] = x;
+        this.candidates[nc * 3 + 1] = y;
+        this.candidates[nc * 3 + 2] = this.cropped[j + 2]!;
+        nc++;
+      }
+    }
+    const ground = ransacPlane(this.candidates, nc, o.ground, this.candidateMask);
     if (ground !== undefined) {
-      // points well below the ground plane are noise (multipath), never obstacles
+      // ground = within the threshold of the plane, or below it (multipath noise, never an obstacle)
       const [nx, ny, nz] = ground.normal;
+      const thr = o.ground.distanceThreshold;
       for (let i = 0; i < voxels; i++) {
         const j = i * 3;
-        if (nx * this.voxels[j]! + ny * this.voxels[j + 1]! + nz * this.voxels[j + 2]! + ground.d < 0) this.mask[i] = 1;
+        this.mask[i] = nx * this.voxels[j]! + ny * this.voxels[j + 1]! + nz * this.voxels[j + 2]! + ground.d <= thr ? 1 : 0;
       }
     }
     const skip = ground === undefined ? undefined : this.mask;
@@ -98,4 +145,21 @@ export class PointCloudPipeline {
       groundMask: this.mask.subarray(0, voxels),
     };
   }
+}
+
+/** Drops points within `minRange` of the origin in place; returns the new count. */
+function dropNear(xyz: Float32Array, count: number, minRange: number): number {
+  const min2 = minRange * minRange;
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const j = i * 3;
+    const x = xyz[j]!, y = xyz[j + 1]!, z = xyz[j + 2]!;
+    if (x * x + y * y + z * z < min2) continue;
+    const k = n * 3;
+    xyz[k] = x;
+    xyz[k + 1] = y;
+    xyz[k + 2] = z;
+    n++;
+  }
+  return n;
 }

@@ -33,7 +33,8 @@ export function ransacPlane(xyz: Float32Array, count: number, options: RansacPla
   const thr = options.distanceThreshold;
   // Score candidates on a fixed-size subsample: the best model is then counted on every point.
   const stride = Math.max(1, Math.floor(count / 4000));
-  let bestScore = -1;
+  const thr2 = thr * thr;
+  let bestScore: number | undefined;
   let bn: [number, number, number] = [0, 0, 1];
   let bd = 0;
   for (let it = 0; it < options.maxIterations; it++) {
@@ -49,27 +50,36 @@ export function ransacPlane(xyz: Float32Array, count: number, options: RansacPla
     const cos = nx * axis[0] + ny * axis[1] + nz * axis[2];
     if (Math.abs(cos) < cosMax) continue;
     const d = -(nx * xyz[i]! + ny * xyz[i + 1]! + nz * xyz[i + 2]!);
-    let score = 0;
+    // MSAC: truncated squared residual instead of an inlier count, so among planes that catch about as
+    // many points the one that fits them best wins (much more stable on real, slightly uneven ground).
+    let cost = 0;
     for (let p = 0; p < count; p += stride) {
       const q = p * 3;
-      if (Math.abs(nx * xyz[q]! + ny * xyz[q + 1]! + nz * xyz[q + 2]! + d) <= thr) score++;
+      const r = nx * xyz[q]! + ny * xyz[q + 1]! + nz * xyz[q + 2]! + d;
+      cost += Math.min(r * r, thr2);
     }
-    if (score > bestScore) {
+    const score = -cost;
+    if (bestScore === undefined || score > bestScore) {
       bestScore = score;
       bn = [nx, ny, nz];
       bd = d;
     }
   }
-  if (bestScore < 0) return undefined;
+  if (bestScore === undefined) return undefined;
   let inliers = markInliers(xyz, count, bn, bd, thr, inlierMask);
+  // Least-squares refit, a few rounds, to the points within half the threshold: on real ground (slightly
+  // uneven, with kerbs and low clutter inside a 15 cm band) the core of the band pins the orientation
+  // far better than the 3-point sample; the final inlier set uses the full threshold again.
   if (options.refine ?? true) {
-    const refit = fitPlane(xyz, count, inlierMask);
-    const cos = refit === undefined ? 0 : refit.normal[0] * axis[0] + refit.normal[1] * axis[1] + refit.normal[2] * axis[2];
-    if (refit !== undefined && Math.abs(cos) >= cosMax) {
+    for (let round = 0; round < 4; round++) {
+      markInliers(xyz, count, bn, bd, thr, inlierMask);
+      const refit = fitPlane(xyz, count, inlierMask);
+      const cos = refit === undefined ? 0 : refit.normal[0] * axis[0] + refit.normal[1] * axis[1] + refit.normal[2] * axis[2];
+      if (refit === undefined || Math.abs(cos) < cosMax) break;
       bn = refit.normal;
       bd = refit.d;
-      inliers = markInliers(xyz, count, bn, bd, thr, inlierMask);
     }
+    inliers = markInliers(xyz, count, bn, bd, thr, inlierMask);
   }
   if (inliers < 3) return undefined;
   // orient along the axis so "above ground" is positive distance
