@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { concat, interval, map, NEVER, take, type Observable } from 'rxjs';
+import { concat, interval, map, NEVER, Subject, take, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   fromSec,
   latencyMeter,
+  SimClock,
   LatencyWindow,
   rateMeter,
   RateWindow,
@@ -70,6 +71,26 @@ describe('watchdog (Clock)', () => {
         'f-----s-----f--|',
       );
     });
+  });
+});
+
+describe('watchdog and rateMeter on a SimClock', () => {
+  it('follow sim time: stale only after sim time passes without messages', () => {
+    const clock = new SimClock();
+    const lidar$ = new Subject<number>();
+    const events: string[] = [];
+    const rates: number[] = [];
+    lidar$.pipe(watchdog({ timeoutSec: 0.3, clock })).subscribe((e) => events.push(`${e.stale ? 'stale' : 'fresh'}@${e.atSec.toFixed(3)}`));
+    lidar$.pipe(rateMeter({ windowSec: 1, clock, emitOn$: clock.interval(1) })).subscribe((hz) => rates.push(Math.round(hz)));
+    for (let i = 0; i < 20; i++) {
+      lidar$.next(i); // 10 Hz for 2 s
+      clock.advanceBy(0.1);
+    }
+    clock.advanceBy(1); // silence since 1.9 s: stale at the first 75 ms check at or after 2.2 s
+    lidar$.next(20);
+    clock.advanceBy(0.05);
+    expect(events).toEqual(['fresh@0.000', 'stale@2.250', 'fresh@3.000']);
+    expect(rates).toEqual([10, 10, 0]);
   });
 });
 
