@@ -109,18 +109,19 @@ describe('rateMeter', () => {
     const scheduler = testScheduler();
     scheduler.run(({ expectObservable }) => {
       // 20 Hz from t = 50 ms to t = 1000 ms, then silence; rate read every 500 ms over a 1 s window.
-      // At t = 1000 the tick runs before that instant's message: 19 messages in (0, 1].
+      // At 1500 ms the topic has been silent for 500 ms: 10 messages over the 950 ms since the oldest.
       const source$ = concat(interval(50, scheduler).pipe(take(20)), NEVER);
       const rate$ = source$.pipe(rateMeter({ windowSec: 1, emitOn$: interval(500, scheduler) }), map((hz) => Math.round(hz)));
-      expectObservable(rate$, '^ 2600ms !').toBe('500ms a 499ms b 499ms c 499ms d 499ms e', { a: 20, b: 19, c: 10, d: 0, e: 0 });
+      expectObservable(rate$, '^ 2600ms !').toBe('500ms a 499ms b 499ms c 499ms d 499ms e', { a: 20, b: 20, c: 11, d: 0, e: 0 });
     });
   });
 
-  it('RateWindow: (n−1)/Δt before a full window, n/window after', () => {
+  it('RateWindow: 1 / mean period while messages flow, decaying once silent', () => {
     const w = new RateWindow({ windowSec: 2 }).start(0);
     for (let t = 0; t < 4; t += 0.25) w.record(t);
     expect(w.rateHz(0.5)).toBeCloseTo(4, 9);
-    expect(w.rateHz(3.8)).toBeCloseTo(8 / 2, 9);
+    expect(w.rateHz(3.8)).toBeCloseTo(4, 9);
+    expect(w.rateHz(4.75)).toBeCloseTo(4 / (4.75 - 3.0), 9); // silent for 1 s: 4 samples since 3.0
     expect(w.rateHz(10)).toBe(0);
   });
 });

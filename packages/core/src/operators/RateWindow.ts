@@ -38,9 +38,11 @@ export class RateWindow {
   }
 
   /**
-   * Messages per second over the last `windowSec`: samples in the window / windowSec once a whole
-   * window has been observed (so the rate decays to 0 when messages stop); before that, or when
-   * the ring is saturated, (n − 1) / (newest − oldest).
+   * Messages per second from the samples in the last `windowSec`: 1 / mean period, (n − 1) / (newest −
+   * oldest), which is exact for periodic topics whatever the window's phase. Once the topic has been
+   * silent for longer than a mean period, n / (now − oldest) instead, so the rate decays towards 0
+   * (and is 0 when the window is empty). A single sample gives 1 / windowSec once a whole window
+   * has been observed, 0 before.
    */
   rateHz(nowSec: number): number {
     const capacity = this.times.length;
@@ -51,12 +53,15 @@ export class RateWindow {
       this.count--;
     }
     const n = this.count;
+    if (n === 0) return 0;
     const observedSec = this.startSec === undefined ? 0 : nowSec - this.startSec;
-    if (observedSec >= this.windowSec && n < capacity) return n / this.windowSec;
-    if (n < 2) return 0;
     const oldest = this.times[this.head] as number;
     const newest = this.times[(this.head + n - 1) % capacity] as number;
-    return newest > oldest ? (n - 1) / (newest - oldest) : 0;
+    const span = newest - oldest;
+    if (n === 1 || span <= 0) return observedSec >= this.windowSec ? n / this.windowSec : 0;
+    const meanPeriod = span / (n - 1);
+    if (nowSec - newest <= meanPeriod) return 1 / meanPeriod;
+    return n / (nowSec - oldest);
   }
 
   reset(): this {
