@@ -229,6 +229,20 @@ describe('approximateTimeSync — against a brute-force reference (seeded)', () 
     }
   });
 
+  it('sets are contiguous: each set uses, on some topic, the message right after the previous set', () => {
+    const random = rng(7);
+    for (let trial = 0; trial < 100; trial++) {
+      const streams = randomStreams(random, 4, 12);
+      const sets = runPolicy(4, randomInterleaving(random, streams), { queueSize: 1000 });
+      let previous = streams.map(() => -1);
+      for (const set of sets) {
+        const indices = set.map((stamp, topic) => streams[topic]!.indexOf(stamp));
+        expect(indices.some((index, topic) => index === previous[topic]! + 1)).toBe(true);
+        previous = indices;
+      }
+    }
+  });
+
   it('property: sets never cross, each message is used at most once, span ≤ maxInterval', () => {
     fc.assert(
       fc.property(
