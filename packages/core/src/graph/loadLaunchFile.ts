@@ -173,7 +173,12 @@ function action(ctx: FileContext, entry: unknown, path: string, scope: Scope): v
 }
 
 function node(ctx: FileContext, a: Record<string, unknown>, path: string, scope: Scope): GraphNodeDescription {
-  const known = new Set(['pkg', 'exec', 'name', 'namespace', 'param', 'remap', 'ros_args', 'args', 'output', 'if', 'unless', 'respawn', 'respawn_delay', 'launch-prefix', 'env']);
+  // launch_ros Node attributes plus the ExecuteProcess ones it inherits (accepted; they affect processes, not us).
+  const known = new Set([
+    'pkg', 'exec', 'name', 'namespace', 'param', 'remap', 'ros_args', 'args', 'exec_name', 'node-name',
+    'output', 'if', 'unless', 'respawn', 'respawn_delay', 'launch-prefix', 'env', 'cwd', 'shell',
+    'emulate_tty', 'sigterm_timeout', 'sigkill_timeout', 'output_format',
+  ]);
   for (const key of Object.keys(a)) if (!known.has(key)) throw fail(ctx, `${path}.${key}`, `unknown node attribute '${key}'`);
   const pkg = text(ctx, a['pkg'], `${path}.pkg`, scope);
   const exec = text(ctx, a['exec'], `${path}.exec`, scope);
