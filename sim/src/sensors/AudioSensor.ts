@@ -2,6 +2,9 @@ import type { AudioDataStamped, AudioInfo, Time } from '@sensorium/core';
 import type { Sound } from '../scenario/ScenarioSchema.js';
 import { hashNoise, type Rng } from '../world/Rng.js';
 
+// More buffers than SensorDataQoS depth (5): a message stays intact while any keep-last queue can hold it.
+const POOL = 8;
+
 export interface AudioOptions {
   sampleRate: number;
   chunkSec: number;
@@ -54,7 +57,7 @@ export class AudioSensor {
 
   constructor(readonly options: AudioOptions, private readonly sources: readonly SoundSource[], private readonly rng: Rng) {
     this.framesPerChunk = Math.round(options.sampleRate * options.chunkSec);
-    for (let i = 0; i < 3; i++) this.pool.push(new Uint8Array(this.framesPerChunk * AUDIO_CHANNELS * 2));
+    for (let i = 0; i < POOL; i++) this.pool.push(new Uint8Array(this.framesPerChunk * AUDIO_CHANNELS * 2));
     for (let m = 0; m < AUDIO_CHANNELS; m++) {
       const a = (m * Math.PI) / 2;
       this.micX[m] = options.micRadius * Math.cos(a);

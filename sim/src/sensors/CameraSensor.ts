@@ -24,7 +24,8 @@ export interface CameraFrameEffect {
   dark: boolean;
 }
 
-const POOL = 3;
+// More buffers than SensorDataQoS depth (5): a message stays intact while any keep-last queue can hold it.
+const POOL = 8;
 const AMBIENT = 0.35;
 // Sun from above, slightly in front and to the left, so faces of boxes differ in brightness.
 const LX = 0.3 / Math.hypot(0.3, 0.2, 1);

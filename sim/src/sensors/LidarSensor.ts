@@ -31,7 +31,8 @@ const POINT_STEP = 20;
 const FLOOR_REFLECTIVITY = 0.25;
 /** Return probability of an `absorbing` (black) surface: few returns, as on real black paint. */
 const ABSORBING_RETURN = 0.12;
-const POOL = 3;
+// More buffers than SensorDataQoS depth (5): a message stays intact while any keep-last queue can hold it.
+const POOL = 8;
 
 /** What a fault does to one scan. */
 export interface LidarScanEffect {

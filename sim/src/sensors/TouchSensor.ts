@@ -2,6 +2,9 @@ import type { TactileArray, Time } from '@sensorium/core';
 import type { RobotContact } from '../world/Physics.js';
 import type { Rng } from '../world/Rng.js';
 
+// More buffers than SensorDataQoS depth (5): a message stays intact while any keep-last queue can hold it.
+const POOL = 8;
+
 export interface TouchOptions {
   taxels: number;
   /** Footprint the skin wraps, metres. */
@@ -62,7 +65,7 @@ export class TouchSensor {
       this.positions.set([x, y, options.height], 3 * i);
       this.normals.set([nx, ny, 0], 3 * i);
     }
-    for (let i = 0; i < 3; i++) this.pool.push(new Float32Array(n));
+    for (let i = 0; i < POOL; i++) this.pool.push(new Float32Array(n));
   }
 
   /** Adds one physics step's contacts (points in base_link, forces in N) lasting `dt`. */

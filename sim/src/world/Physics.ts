@@ -25,6 +25,7 @@ export interface RobotBodyOptions {
 }
 
 const MAX_CONTACTS = 64;
+const CONTACT_DISTANCE = 0.02;
 const quatZ = (yaw: number) => ({ x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) });
 
 /**
@@ -117,7 +118,8 @@ export class Physics {
       const solid = this.solidOfCollider.get(other.handle) ?? -1;
       this.world.contactPair(robot, other, (manifold, flipped) => {
         for (let i = 0; i < manifold.numContacts(); i++) {
-          if (manifold.contactDist(i) > 0.005 || this.contactCount >= MAX_CONTACTS) continue;
+          // Rapier's solver settles touching bodies ~1 cm apart (prediction distance); closer than 2 cm is contact.
+          if (manifold.contactDist(i) > CONTACT_DISTANCE || this.contactCount >= MAX_CONTACTS) continue;
           const p = flipped ? manifold.localContactPoint2(i) : manifold.localContactPoint1(i);
           if (p === null) continue;
           const c = this.contacts[this.contactCount++]!;

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { PointCloud2 } from '@sensorium/core';
+import { MOUNTS } from '@sensorium/sim';
+import { makeSim, scenarioWith } from './helpers.js';
+
+// One horizontal ring at 0.5° steps: column k looks at azimuth −180° + k·0.5°, so the forward ray is column 360.
+const flatLidar = { lidar_channels: 1, lidar_vfov_min: 0, lidar_vfov_max: 0, lidar_azimuth_resolution: 0.5, lidar_noise: 0 };
+const FORWARD = 360;
+
+function pointAt(cloud: PointCloud2, index: number): { x: number; y: number; z: number; intensity: number; ring: number } {
+  const view = new DataView(cloud.data.buffer, cloud.data.byteOffset, cloud.data.byteLength);
+  const o = index * cloud.point_step;
+  return { x: view.getFloat32(o, true), y: view.getFloat32(o + 4, true), z: view.getFloat32(o + 8, true), intensity: view.getFloat32(o + 12, true), ring: view.getUint16(o + 16, true) };
+}
+
+async function scanOnce(world: string, overrides: Record<string, unknown> = {}): Promise<PointCloud2> {
+  const { sim } = await makeSim(scenarioWith(world), { ...flatLidar, ...overrides });
+  const cloud = sim.lidar.scan({ x: 0, y: 0, yaw: 0 }, { sec: 0, nanosec: 0 }, { extraNoiseStd: 0, blind: false });
+  sim.dispose();
+  return cloud;
+}
+
+describe('LiDAR against analytic geometry', () => {
+  it('has the layout DESIGN.md fixes', async () => {
+    const cloud = await scanOnce('  obstacles: []');
+    expect(cloud.fields.map((f) => [f.name, f.offset, f.datatype])).toEqual([
+      ['x', 0, 7],
+      ['y', 4, 7],
+      ['z', 8, 7],
+      ['intensity', 12, 7],
+      ['ring', 16, 4],
+    ]);
+    expect(cloud.point_step).toBe(20);
+    expect(cloud.row_step).toBe(20 * cloud.width);
+    expect(cloud.data.byteLength).toBe(cloud.row_step * cloud.height);
+    expect(cloud.header.frame_id).toBe('lidar_link');
+  });
+
+  it.each([3, 5.5, 9])('measures a box face %s m ahead exactly (no noise)', async (distance) => {
+    // Box centred at distance + 0.5 with 1 m depth: its near face is `distance` from the origin.
+    const cloud = await scanOnce(`  obstacles:\n    - {type: box, position: [${distance + 0.5}, 0], size: [1, 2, 1]}`);
+    const p = pointAt(cloud, FORWARD);
+    expect(p.x).toBeCloseTo(distance - MOUNTS.lidar.x, 4);
+    expect(Math.abs(p.y)).toBeLessThan(1e-4);
+    // A ray at azimuth θ hits the plane x = d at range (d − mount) / cos θ.
+    for (const k of [FORWARD - 10, FORWARD + 12]) {
+      const q = pointAt(cloud, k);
+      const theta = -Math.PI + (2 * Math.PI * k) / cloud.width;
+      expect(Math.hypot(q.x, q.y)).toBeCloseTo((distance - MOUNTS.lidar.x) / Math.cos(theta), 3);
+    }
+  });
+
+  it('measures a cylinder at its analytic distance', async () => {
+    const cloud = await scanOnce('  obstacles:\n    - {type: cylinder, position: [0, 4], radius: 0.5, height: 2}');
+    // Left (+y) is azimuth +90°, column 540; the sensor sits MOUNTS.lidar.x ahead of the cylinder's axis line,
+    // so the ray meets the surface at y = 4 − √(r² − x²). The mesh has 24 facets: ≤ r(1 − cos 7.5°) ≈ 4 mm inside.
+    const p = pointAt(cloud, 540);
+    expect(p.y).toBeGreaterThan(4 - Math.sqrt(0.25 - MOUNTS.lidar.x ** 2) - 1e-4);
+    expect(p.y).toBeLessThan(4 - Math.sqrt(0.25 - MOUNTS.lidar.x ** 2) + 0.005);
+  });
+
+  it('sees through glass to the wall behind it', async () => {
+    const cloud = await scanOnce(`  obstacles:
+    - {type: wall, from: [3, -2], to: [3, 2], thickness: 0.05, material: glass}
+    - {type: box, position: [6.5, 0], size: [1, 3, 1]}`);
+    expect(pointAt(cloud, FORWARD).x).toBeCloseTo(6 - MOUNTS.lidar.x, 3);
+  });
+
+  it('gets few returns from an absorbing surface and many from a default one', async () => {
+    const count = (cloud: PointCloud2) => {
+      let n = 0;
+      for (let k = FORWARD - 20; k <= FORWARD + 20; k++) if (!Number.isNaN(pointAt(cloud, k).x)) n++;
+      return n;
+    };
+    const black = await scanOnce('  obstacles:\n    - {type: box, position: [3, 0], size: [1, 4, 1], material: absorbing}');
+    const grey = await scanOnce('  obstacles:\n    - {type: box, position: [3, 0], size: [1, 4, 1]}');
+    expect(count(grey)).toBe(41);
+    expect(count(black)).toBeLessThan(41 * 0.35);
+    const intensity = (cloud: PointCloud2) => pointAt(cloud, FORWARD).intensity;
+    expect(intensity(grey)).toBeGreaterThan(50);
+  });
+
+  it('reports NaN where nothing is in range and the floor where rays look down', async () => {
+    const cloud = await scanOnce('  obstacles: []', { lidar_channels: 2, lidar_vfov_min: -20, lidar_vfov_max: 0 });
+    // Ring 1 (0°) sees nothing in an open world; ring 0 (−20°) hits the floor at 0.45 / tan 20°.
+    const level = pointAt(cloud, cloud.width + FORWARD);
+    expect(Number.isNaN(level.x)).toBe(true);
+    expect(level.ring).toBe(1);
+    const down = pointAt(cloud, FORWARD);
+    expect(down.x).toBeCloseTo(MOUNTS.lidar.z / Math.tan((20 * Math.PI) / 180), 3);
+    expect(down.z).toBeCloseTo(-MOUNTS.lidar.z, 3);
+  });
+
+  it('adds Gaussian range noise of the configured size', async () => {
+    const cloud = await scanOnce('  obstacles:\n    - {type: wall, from: [4, -20], to: [4, 20], thickness: 0.1}', { lidar_noise: 0.05 });
+    const errors: number[] = [];
+    for (let k = FORWARD - 60; k <= FORWARD + 60; k++) {
+      const p = pointAt(cloud, k);
+      const theta = -Math.PI + (2 * Math.PI * k) / cloud.width;
+      errors.push(Math.hypot(p.x, p.y) - (3.95 - MOUNTS.lidar.x) / Math.cos(theta));
+    }
+    const std = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
+    expect(std).toBeGreaterThan(0.03);
+    expect(std).toBeLessThan(0.08);
+  });
+});
