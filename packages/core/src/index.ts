@@ -70,3 +70,6 @@ export * from './diagnostics/DiagnosticsPublisher.js';
 export * from './transport/ros/RosTransport.js';
 export * from './transport/ros/createRosTransport.js';
 export type * from './transport/ros/RclnodejsApi.js';
+export * from './graph/graphOptionsFromRosArgs.js';
+export * from './diagnostics/SampleRing.js';
+export * from './diagnostics/ArrivalRate.js';

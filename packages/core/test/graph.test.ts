@@ -10,7 +10,9 @@ import {
   ParameterError,
   SimClock,
   defineNode,
+  graphOptionsFromRosArgs,
   loadLaunchFile,
+  parseRosArgs,
   runGraph,
 } from '../src/index.js';
 import type { DiagnosticArray, Logger } from '../src/index.js';
@@ -164,6 +166,35 @@ describe('runGraph', () => {
     graph.deactivate();
     expect(graph.nodes.every((n) => n.state === 'inactive')).toBe(true);
     expect(new Subscription()).toBeDefined();
+  });
+});
+
+describe('graphOptionsFromRosArgs', () => {
+  it('applies command-line -r, --params-file and -p after the launch file', async () => {
+    const { transport, clock, registry } = world();
+    const rosArgs = parseRosArgs([
+      '--ros-args',
+      '-r',
+      'out:=/all_out',
+      '--params-file',
+      fixture('params/doubler.yaml'),
+      '-p',
+      'first:gain:=7',
+    ]);
+    const graph = await runGraph(loadLaunchFile(fixture('main.launch.yaml'), { env: {} }), {
+      registry,
+      transport,
+      clock,
+      logger: quiet,
+      diagnostics: false,
+      ...graphOptionsFromRosArgs(rosArgs),
+    });
+    expect(graph.nodes.map((n) => [n.fullName, n.params.gain, n.resolve('out')])).toEqual([
+      ['/robot1/first', 7, '/all_out'],
+      // the node's own ros_args remap comes first and wins
+      ['/sub/robot1/doubler', 9, '/sub/robot1/doubled'],
+      ['/included', 9, '/all_out'],
+    ]);
   });
 });
 

@@ -8,6 +8,7 @@ import { dropReason } from '../diagnostics/dropReason.js';
 import { NodeDiagnosticsRecorder } from '../diagnostics/NodeDiagnosticsRecorder.js';
 import type { MessageOf, MessageType } from '../messages/MessageTypeMap.js';
 import { GuardedObservable } from '../transport/GuardedObservable.js';
+import { installUnhandledErrorHandler } from '../transport/unhandledErrors.js';
 import { DefaultQoS, LatchedQoS, SensorDataQoS } from '../transport/QoS.js';
 import type { QoS } from '../transport/QoS.js';
 import type { Publisher, Transport } from '../transport/Transport.js';
@@ -74,6 +75,8 @@ export class NodeRuntime<P extends ParamSpecs = ParamSpecs> {
   readonly #options: NodeRuntimeOptions;
 
   constructor(definition: NodeDefinition<P>, options: NodeRuntimeOptions) {
+    // Errors rxjs cannot deliver (e.g. from a node's own timers) must not end the process.
+    installUnhandledErrorHandler();
     this.definition = definition;
     this.#options = options;
     this.#remaps = options.remaps ?? [];

@@ -7,6 +7,7 @@ import type { SubscriberErrorHook } from '../GuardedObservable.js';
 import type { QoS } from '../QoS.js';
 import { resolveQoS } from '../resolveQoS.js';
 import type { Publisher, TopicInfo, Transport } from '../Transport.js';
+import { installUnhandledErrorHandler } from '../unhandledErrors.js';
 import { bigIntToNumber } from './bigIntToNumber.js';
 import type { RclNode, RclQoS, RclnodejsApi } from './RclnodejsApi.js';
 
@@ -45,6 +46,7 @@ export class RosTransport implements Transport {
 
   /** Prefer `createRosTransport()`. `rcl` must be initialised; `ownsContext` shuts it down on close. */
   constructor(rcl: RclnodejsApi, options: RosTransportOptions & { ownsContext?: boolean } = {}) {
+    installUnhandledErrorHandler();
     this.#rcl = rcl;
     this.#ownsContext = options.ownsContext ?? false;
     this.#onSubscriberError =
