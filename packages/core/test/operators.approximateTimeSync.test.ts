@@ -282,6 +282,27 @@ describe('approximateTimeSync — against a brute-force reference (seeded)', () 
   });
 });
 
+describe('approximateTimeSync — hostile stamps', () => {
+  it('out-of-order, equal and NaN stamps never hang, throw or overflow the queues', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(NaN))), { maxLength: 60 }),
+        fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { maxLength: 5 }),
+        (topicCount, queueSize, input, lowerBounds) => {
+          const policy = new ApproximateTimeSyncPolicy<Msg>(topicCount, { queueSize, interMessageLowerBoundsSec: lowerBounds, maxIntervalDurationSec: 2 }, () => {});
+          input.forEach(([topic, sec], seqNo) => {
+            policy.add(topic % topicCount, { header: { stamp: { sec, nanosec: 0 }, frame_id: '' }, topic: topic % topicCount, seq: seqNo });
+            for (let t = 0; t < topicCount; t++) expect(policy.queuedCount(t)).toBeLessThanOrEqual(queueSize);
+          });
+        },
+      ),
+      { seed: 8, numRuns: 2000 },
+    );
+  });
+});
+
 describe('approximateTimeSync — operator (marbles)', () => {
   const testScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
