@@ -35,7 +35,8 @@ export function lzfDecompress(input: Uint8Array, output: Uint8Array, options: Lz
       const len = ctrl + 1;
       if (op + len > outEnd) fail('literal run overflows the output', ip - 1, `≤ ${outEnd} decompressed bytes`);
       if (ip + len > inEnd) fail('literal run overruns the input', ip - 1, `${len} literal bytes`);
-      output.set(input.subarray(ip, ip + len), op);
+      // Runs are ≤ 32 bytes: a plain loop beats creating a subarray per run.
+      for (let k = 0; k < len; k++) output[op + k] = input[ip + k] as number;
       op += len;
       ip += len;
     } else {

@@ -279,13 +279,24 @@ function readCompressed(
   }
   // Columns (all x, then all y, …; padding not stored) → interleaved points.
   const out = new Uint8Array(header.points * pointStep);
+  // Both buffers are fresh (offset 0): 4-byte words can be moved whole when everything is 4-aligned.
+  const out32 = pointStep % 4 === 0 ? new Uint32Array(out.buffer) : undefined;
   let columnStart = 0;
   header.fields.forEach((name, i) => {
     if (name === '_') return;
     const fieldBytes = (header.size[i] as number) * (header.count[i] as number);
     const offset = offsets[i] as number;
-    for (let p = 0, src = columnStart, dst = offset; p < header.points; p++, src += fieldBytes, dst += pointStep) {
-      for (let b = 0; b < fieldBytes; b++) out[dst + b] = columns[src + b] as number;
+    if (out32 !== undefined && fieldBytes % 4 === 0 && offset % 4 === 0 && columnStart % 4 === 0) {
+      const src32 = new Uint32Array(columns.buffer, columnStart, (fieldBytes / 4) * header.points);
+      const words = fieldBytes / 4;
+      const step = pointStep / 4;
+      for (let p = 0, src = 0, dst = offset / 4; p < header.points; p++, src += words, dst += step) {
+        for (let w = 0; w < words; w++) out32[dst + w] = src32[src + w] as number;
+      }
+    } else {
+      for (let p = 0, src = columnStart, dst = offset; p < header.points; p++, src += fieldBytes, dst += pointStep) {
+        for (let b = 0; b < fieldBytes; b++) out[dst + b] = columns[src + b] as number;
+      }
     }
     columnStart += fieldBytes * header.points;
   });
@@ -395,11 +406,23 @@ function writeAsciiValue(view: DataView, at: number, type: PcdFieldType, size: n
 
 /** PCL's is_dense: false when any float value (including padding-free F fields) is NaN or ±Inf. */
 function allFinite(data: Uint8Array, header: PcdHeader, offsets: number[], pointStep: number): boolean {
+  // Fast path: float32 fields read through an aligned Float32Array (checks NaN/±Inf via x - x !== 0).
+  const f32 = data.byteOffset % 4 === 0 && pointStep % 4 === 0 ? new Float32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : undefined;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (let f = 0; f < header.fields.length; f++) {
     if (header.type[f] !== 'F' || header.fields[f] === '_') continue;
     const size = header.size[f] as number;
     const count = header.count[f] as number;
+    if (f32 !== undefined && size === 4 && (offsets[f] as number) % 4 === 0) {
+      const step = pointStep / 4;
+      for (let p = 0, at = (offsets[f] as number) / 4; p < header.points; p++, at += step) {
+        for (let c = 0; c < count; c++) {
+          const v = f32[at + c] as number;
+          if (v - v !== 0) return false;
+        }
+      }
+      continue;
+    }
     for (let p = 0; p < header.points; p++) {
       for (let c = 0; c < count; c++) {
         const at = p * pointStep + (offsets[f] as number) + c * size;
