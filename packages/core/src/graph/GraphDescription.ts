@@ -27,6 +27,8 @@ export interface GraphNodeDescription {
 /** What a launch file describes: the nodes to run, and the launch arguments' final values. */
 export interface GraphDescription {
   readonly file?: string;
+  /** Repository root (what `$(find-pkg-share sensorium_bringup)` resolved to); nodes' resource root by default. */
+  readonly repoRoot?: string;
   readonly args: Readonly<Record<string, string>>;
   readonly nodes: readonly GraphNodeDescription[];
 }

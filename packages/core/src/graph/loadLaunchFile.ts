@@ -47,7 +47,7 @@ export function loadLaunchFile(path: string, options: LoadLaunchFileOptions = {}
   const file = resolvePath(path);
   const loader: Loader = { options, repoRoot: options.repoRoot ?? findRepoRoot(dirname(file)), nodes: [], stack: [] };
   const vars = includeFile(loader, file, { ...(options.args ?? {}) }, { vars: {}, namespace: '/', remaps: [], globalParams: {} });
-  return { file, args: vars, nodes: loader.nodes };
+  return { file, repoRoot: loader.repoRoot, args: vars, nodes: loader.nodes };
 }
 
 function findRepoRoot(from: string): string {

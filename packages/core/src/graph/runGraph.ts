@@ -20,7 +20,7 @@ export interface RunGraphOptions {
   transport: Transport;
   clock: Clock;
   logger?: Logger;
-  /** Root for nodes' relative resource paths. Default `process.cwd()`. */
+  /** Root for nodes' relative resource paths. Default the description's `repoRoot`, else `process.cwd()`. */
   resourceRoot?: string;
   readResource?: (path: string) => Promise<Uint8Array>;
   /** Rules for every node after its own (command-line `-r`). */
@@ -41,6 +41,7 @@ export interface RunGraphOptions {
  */
 export async function runGraph(description: GraphDescription, options: RunGraphOptions): Promise<Graph> {
   const logger = options.logger ?? consoleLogger();
+  const resourceRoot = options.resourceRoot ?? description.repoRoot;
   const runtimes: NodeRuntime[] = [];
   const seen = new Map<string, string>();
   for (const entry of description.nodes) {
@@ -76,7 +77,7 @@ export async function runGraph(description: GraphDescription, options: RunGraphO
           transport: options.transport,
           clock: options.clock,
           logger,
-          ...(options.resourceRoot === undefined ? {} : { resourceRoot: options.resourceRoot }),
+          ...(resourceRoot === undefined ? {} : { resourceRoot }),
           ...(options.readResource === undefined ? {} : { readResource: options.readResource }),
         }),
       );
