@@ -119,7 +119,7 @@ export const entries: BenchEntry[] = [
           unit: 'ns/message',
           baseline,
           ratio: viaNodes / subject,
-          goal: { max: 4 },
+          goal: { max: 3 },
           notes: 'same hop through NodeContext advertise/subscribe (rate meters, drop guard) on both ends',
         },
       ];

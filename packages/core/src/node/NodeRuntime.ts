@@ -13,6 +13,7 @@ import { DefaultQoS, LatchedQoS, SensorDataQoS } from '../transport/QoS.js';
 import type { QoS } from '../transport/QoS.js';
 import type { Publisher, Transport } from '../transport/Transport.js';
 import { childLogger, consoleLogger } from './consoleLogger.js';
+import { MeteredSubscriber } from './MeteredSubscriber.js';
 import { expandTopicName, fullyQualifiedNodeName, normalizeNamespace, validateNodeName } from './names.js';
 import type { Logger, NodeBehavior, NodeContext, NodeDefinition, PortSpec } from './NodeDefinition.js';
 import type { ParamSpecs, ParamValues } from './ParamSpec.js';
@@ -210,15 +211,7 @@ export class NodeRuntime<P extends ParamSpecs = ParamSpecs> {
         const meter = diagnostics.input(resolved);
         let warned = 0;
         return new GuardedObservable<MessageOf<K>>(
-          (subscriber) =>
-            source.subscribe({
-              next: (message) => {
-                meter.record(clock.nowSec());
-                subscriber.next(message);
-              },
-              error: (error: unknown) => subscriber.error(error),
-              complete: () => subscriber.complete(),
-            }),
+          (subscriber) => source.subscribe(new MeteredSubscriber(subscriber, meter, clock)),
           {
             topic: resolved,
             onError: (error) => {
