@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +68,53 @@ describe('loadLaunchFile', () => {
 
   it('rejects a missing file', () => {
     expect(() => loadLaunchFile(fixture('missing.launch.yaml'))).toThrow(ConfigError);
+  });
+});
+
+describe('loadLaunchFile scoping', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sensorium-launch-'));
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('scopes set-remap, set-parameter and namespaces to their group; honours unless', () => {
+    const file = write(
+      'scoped.launch.yaml',
+      `launch:
+  - arg: {name: sim, default: 'true'}
+  - group:
+      scoped: true
+      children:
+        - push_ros_namespace: {namespace: /abs}
+        - set_remap: {from: in, to: /shared_in}
+        - set_parameter: {name: gain, value: '4'}
+        - node: {pkg: p, exec: doubler, name: a}
+  - node: {pkg: p, exec: doubler, name: b}
+  - node: {pkg: p, exec: doubler, name: c, unless: $(var sim)}
+  - group:
+      scoped: false
+      children:
+        - push-ros-namespace: {namespace: leaked}
+  - node: {pkg: p, exec: doubler, name: d}
+`,
+    );
+    const g = loadLaunchFile(file);
+    expect(g.nodes.map((n) => [n.name, n.namespace, n.remaps.length, n.params.length])).toEqual([
+      ['a', '/abs', 1, 1],
+      ['b', '/', 0, 0],
+      ['d', '/leaked', 0, 0],
+    ]);
+    expect(g.nodes[0]?.params[0]).toEqual({ kind: 'values', values: { gain: 4 }, file });
+  });
+
+  it('rejects include cycles and unknown node attributes', () => {
+    const a = write('a.launch.yaml', 'launch:\n  - include: {file: $(dirname)/b.launch.yaml}\n');
+    write('b.launch.yaml', 'launch:\n  - include: {file: $(dirname)/a.launch.yaml}\n');
+    expect(() => loadLaunchFile(a)).toThrow(/cycle/);
+    const bad = write('attr.launch.yaml', 'launch:\n  - node: {pkg: p, exec: e, paramz: []}\n');
+    expect(() => loadLaunchFile(bad)).toThrow(/unknown node attribute 'paramz'/);
   });
 });
 
