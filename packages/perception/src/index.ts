@@ -18,3 +18,4 @@ export * from './audio/OnsetDetector.js';
 export * from './audio/GccPhat.js';
 export * from './audio/MicArray.js';
 export * from './audio/AudioFrontEnd.js';
+export * from './touch/TouchProcessor.js';
