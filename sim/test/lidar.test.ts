@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PointCloud2 } from '@sensorium/core';
+import { PointCloud2Reader, type PointCloud2 } from '@sensorium/core';
 import { MOUNTS } from '@sensorium/sim';
 import { makeSim, scenarioWith } from './helpers.js';
 
@@ -34,6 +34,11 @@ describe('LiDAR against analytic geometry', () => {
     expect(cloud.row_step).toBe(20 * cloud.width);
     expect(cloud.data.byteLength).toBe(cloud.row_step * cloud.height);
     expect(cloud.header.frame_id).toBe('lidar_link');
+    // core's zero-copy reader accepts it and agrees with the raw bytes.
+    const reader = new PointCloud2Reader(cloud);
+    expect(reader.pointCount).toBe(cloud.width);
+    expect(reader.field('ring').get(5)).toBe(0);
+    expect(Number.isNaN(reader.field('x').get(FORWARD))).toBe(true);
   });
 
   it.each([3, 5.5, 9])('measures a box face %s m ahead exactly (no noise)', async (distance) => {

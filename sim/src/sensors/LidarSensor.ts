@@ -1,4 +1,4 @@
-import { PointFieldType, type PointCloud2, type PointField, type Time } from '@sensorium/core';
+import { LIDAR_POINT_FIELDS, LIDAR_POINT_STEP, type PointCloud2, type PointField, type Time } from '@sensorium/core';
 import { RayCaster, RayHit } from '../world/RayCaster.js';
 import type { Rng } from '../world/Rng.js';
 import { LIDAR_REFLECTIVITY } from '../world/Solid.js';
@@ -19,15 +19,9 @@ export interface LidarOptions {
   mountZ: number;
 }
 
-/** x y z intensity float32 @0/4/8/12, ring uint16 @16, point_step 20 (the layout DESIGN.md fixes). */
-export const LIDAR_FIELDS: readonly PointField[] = Object.freeze([
-  { name: 'x', offset: 0, datatype: PointFieldType.FLOAT32, count: 1 },
-  { name: 'y', offset: 4, datatype: PointFieldType.FLOAT32, count: 1 },
-  { name: 'z', offset: 8, datatype: PointFieldType.FLOAT32, count: 1 },
-  { name: 'intensity', offset: 12, datatype: PointFieldType.FLOAT32, count: 1 },
-  { name: 'ring', offset: 16, datatype: PointFieldType.UINT16, count: 1 },
-]);
-const POINT_STEP = 20;
+/** The layout DESIGN.md fixes (core's LIDAR_POINT_FIELDS): x y z intensity float32 @0/4/8/12, ring uint16 @16. */
+export const LIDAR_FIELDS: readonly PointField[] = LIDAR_POINT_FIELDS;
+const POINT_STEP = LIDAR_POINT_STEP;
 const FLOOR_REFLECTIVITY = 0.25;
 /** Return probability of an `absorbing` (black) surface: few returns, as on real black paint. */
 const ABSORBING_RETURN = 0.12;
