@@ -171,7 +171,7 @@ export class Simulator {
       {
         sampleRate: params.audio_sample_rate,
         chunkSec: params.audio_chunk,
-        micRadius: params.mic_radius,
+        micSpacing: params.mic_spacing,
         mountX: MOUNTS.mic.x,
         mountZ: MOUNTS.mic.z,
         ambientDb: params.ambient_db,

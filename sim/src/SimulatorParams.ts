@@ -31,7 +31,7 @@ export const simulatorParams = {
   camera_depth: bool(false, { description: 'also publish camera/depth/image_raw (32FC1, metres)' }),
   audio_sample_rate: integer(16000, { min: 8000, max: 96000, description: 'Hz' }),
   audio_chunk: double(0.1, { min: 0.01, max: 1, description: 'chunk length, s' }),
-  mic_radius: double(0.05, { min: 0.01, max: 1, description: 'microphone circle radius, m' }),
+  mic_spacing: double(0.1, { min: 0.01, max: 2, description: 'side of the square of 4 microphones (FL, RL, RR, FR), m' }),
   ambient_db: double(30, { min: 0, max: 100, description: 'ambient noise, dB SPL' }),
   motor_hum_db: double(45, { min: 0, max: 100, description: 'motor hum at full speed, dB SPL' }),
   touch_rate: double(50, { min: 1, max: 500, description: 'tactile frames per second' }),

@@ -8,8 +8,8 @@ const POOL = 8;
 export interface AudioOptions {
   sampleRate: number;
   chunkSec: number;
-  /** Microphones sit on a circle of this radius in mic_array_link: front, left, back, right. */
-  micRadius: number;
+  /** Microphones sit on the corners of a square of this side in mic_array_link: front-left, rear-left, rear-right, front-right. */
+  micSpacing: number;
   mountX: number;
   mountZ: number;
   /** Background noise level, dB SPL. */
@@ -58,11 +58,18 @@ export class AudioSensor {
   constructor(readonly options: AudioOptions, private readonly sources: readonly SoundSource[], private readonly rng: Rng) {
     this.framesPerChunk = Math.round(options.sampleRate * options.chunkSec);
     for (let i = 0; i < POOL; i++) this.pool.push(new Uint8Array(this.framesPerChunk * AUDIO_CHANNELS * 2));
-    for (let m = 0; m < AUDIO_CHANNELS; m++) {
-      const a = (m * Math.PI) / 2;
-      this.micX[m] = options.micRadius * Math.cos(a);
-      this.micY[m] = options.micRadius * Math.sin(a);
-    }
+    // The layout perception's DEFAULT_MIC_ARRAY assumes (a ReSpeaker-like square).
+    const h = options.micSpacing / 2;
+    const corners = [
+      [h, h],
+      [-h, h],
+      [-h, -h],
+      [h, -h],
+    ] as const;
+    corners.forEach(([x, y], m) => {
+      this.micX[m] = x;
+      this.micY[m] = y;
+    });
     this.info = { channels: AUDIO_CHANNELS, sample_rate: options.sampleRate, sample_format: 'S16LE', bitrate: options.sampleRate * 16 * AUDIO_CHANNELS, coding_format: 'wave' };
   }
 
