@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineNode, double, type NodeDefinition, type ParamSpecs } from '@sensorium/core';
+import { defineNode, double, loadLaunchFile, NodeRegistry, type NodeDefinition, type ParamSpecs } from '@sensorium/core';
 import { loadScenario, runScenario, scenarioCommand } from '@sensorium/sim';
 
 const short = `name: short
@@ -75,6 +75,24 @@ describe('runScenario', () => {
     expect(low.metrics.gating.status).toBe('failed');
     expect(low.passed).toBe(false);
     expect(low.failures.join()).toContain('gating');
+  });
+
+  it('runs a launch file as the controller graph (its simulator node replaced by the run\'s own)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'launch-'));
+    const file = path.join(dir, 'stack.launch.yaml');
+    writeFileSync(
+      file,
+      `launch:
+  - node: {pkg: sensorium_bringup, exec: simulator, name: simulator}
+  - node: {pkg: sensorium_bringup, exec: expert_controller, name: driver}
+  - node: {pkg: sensorium_bringup, exec: fake_gating, name: fusion, param: [{name: weight, value: 0.9}]}
+`,
+    );
+    const registry = new NodeRegistry().register(fakeGating(0.1));
+    const r = await runScenario(loadScenario(short), { controller: loadLaunchFile(file, { repoRoot: dir }), registry });
+    expect(r.passed).toBe(true);
+    expect(r.metrics.gating.status).toBe('passed');
+    expect(Object.keys(r.counters)).toEqual(expect.arrayContaining(['/simulator', '/driver', '/fusion']));
   });
 
   it('scores a controller that drives into a wall: collision, penalty, no goal', async () => {

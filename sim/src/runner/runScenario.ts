@@ -1,4 +1,4 @@
-import { LocalTransport, NodeRuntime, SimClock, type NodeDefinition, type ParamSpecs, type Transport } from '@sensorium/core';
+import { LocalTransport, NodeRegistry, NodeRuntime, SimClock, runGraph, type Graph, type GraphDescription, type NodeDefinition, type ParamSpecs, type Transport } from '@sensorium/core';
 import type { Scenario } from '../scenario/ScenarioSchema.js';
 import { expertControllerNode } from '../expert/expertControllerNode.js';
 import { createSimulatorNode } from '../simulatorNode.js';
@@ -15,8 +15,11 @@ export interface ScenarioProgress {
 }
 
 export interface RunScenarioOptions {
-  /** `expert` (built in), the exec name of a controller node in `registry`, or a graph of nodes. Default `expert`. */
-  controller?: string | readonly GraphNode[];
+  /**
+   * `expert` (built in), the exec name of a controller node in `registry`, a list of graph nodes, or a launch
+   * file's GraphDescription (core `loadLaunchFile`; a `simulator` node in it is replaced by this run's). Default `expert`.
+   */
+  controller?: string | readonly GraphNode[] | GraphDescription;
   /** Resolves exec names of controller graph nodes (the CLI's NodeRegistry). */
   registry?: NodeResolver;
   /** Overrides the scenario's seed. */
@@ -47,8 +50,10 @@ const LATENCY_TOPICS = ['lidar/points', 'camera/image_raw', 'audio/audio', 'touc
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
   const seed = options.seed ?? scenario.seed;
-  const controllerName = typeof options.controller === 'string' ? options.controller : options.controller === undefined ? 'expert' : 'graph';
-  const graph = controllerGraph(options.controller ?? 'expert');
+  const controller = options.controller ?? 'expert';
+  const launch = isGraphDescription(controller) ? controller : undefined;
+  const controllerName = typeof controller === 'string' ? controller : launch !== undefined ? (launch.file ?? 'launch') : 'graph';
+  const graph = launch === undefined ? controllerGraph(controller as string | readonly GraphNode[]) : [];
   const clock = new SimClock();
   const transport = options.transport ?? new LocalTransport({ onWarning: () => undefined });
   let simulator: Simulator | undefined;
@@ -109,9 +114,18 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let wallStart = performance.now();
   const obstacleAhead = new Map<number, number[]>();
   const wasWithin = new Map<number, boolean>();
+  let launched: Graph | undefined;
   try {
     for (const r of runtimes) await r.configure();
     for (const r of runtimes) r.activate();
+    if (launch !== undefined) {
+      launched = await runGraph(
+        { ...launch, nodes: launch.nodes.filter((n) => n.exec !== 'simulator') },
+        { registry: toNodeRegistry(options.registry), transport, clock, logger: quietLogger, diagnostics: false, ...resourceOptions(options) },
+      );
+      const failure = launched.failures[0];
+      if (failure !== undefined) throw failure.error;
+    }
     // Real-time factor measures stepping, not loading WASM and building BVHs.
     wallStart = performance.now();
     const sim = simulator;
@@ -154,13 +168,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       gating,
     };
     const counters: Record<string, Record<string, number>> = {};
-    for (const r of runtimes) counters[r.fullName] = { ...r.diagnostics.snapshot().counters };
+    for (const r of [...runtimes, ...(launched?.nodes ?? [])]) counters[r.fullName] = { ...r.diagnostics.snapshot().counters };
     const failures = checkExpectations(scenario, metrics);
     const result: ScenarioResult = { name: scenario.name, seed, controller: controllerName, passed: failures.length === 0, failures, metrics, counters };
     if (scenario.file !== undefined) result.file = scenario.file;
     return result;
   } finally {
     for (const t of taps) t.unsubscribe();
+    await launched?.shutdown();
     for (const r of [...runtimes].reverse()) await r.shutdown();
     if (options.transport === undefined) await transport.close();
   }
@@ -180,6 +195,22 @@ export async function runScenarios(
   }
   const passed = results.filter((r) => r.passed).length;
   return { total: results.length, passed, failed: results.length - passed, wallSeconds: (performance.now() - start) / 1000, results };
+}
+
+function isGraphDescription(c: unknown): c is GraphDescription {
+  return typeof c === 'object' && c !== null && !Array.isArray(c) && Array.isArray((c as GraphDescription).nodes);
+}
+
+/** core's runGraph wants a NodeRegistry: the expert plus whatever the given resolver lists. */
+function toNodeRegistry(resolver: NodeResolver | undefined): NodeRegistry {
+  if (resolver instanceof NodeRegistry) return resolver.has('expert_controller') ? resolver : new NodeRegistry().register(...resolver.execs().map((e) => resolver.get(e)!), expertControllerNode as unknown as NodeDefinition<ParamSpecs>);
+  const registry = new NodeRegistry().register(expertControllerNode as unknown as NodeDefinition<ParamSpecs>);
+  const execs = (resolver as { execs?: () => string[] } | undefined)?.execs?.() ?? [];
+  for (const exec of execs) {
+    const d = resolver?.get(exec);
+    if (d !== undefined && exec !== 'expert_controller') registry.register(d);
+  }
+  return registry;
 }
 
 function controllerGraph(controller: string | readonly GraphNode[]): readonly GraphNode[] {
