@@ -126,8 +126,8 @@ describe('cropBox and sectorRanges', () => {
   it('keeps the minimum horizontal range per sector', () => {
     const xyz = new Float32Array([2, 0, 0, 1, 0, 0, 0, 3, 0, -4, 0.001, 0]);
     const r = sectorRanges(xyz, 4, undefined, { sectors: 4, rangeMax: 10 }, new Float32Array(4));
-    // sectors start at −π: [−π,−π/2) [−π/2,0) [0,π/2) [π/2,π)
-    expect(Array.from(r)).toEqual([Infinity, Infinity, 1, 3].map((v, i) => (i === 3 ? 3 : v)));
+    // sector 0 centred ahead, counter-clockwise: ahead, left, behind, right
+    expect(Array.from(r)).toEqual([1, 3, 4, Infinity]);
   });
 });
 
@@ -176,7 +176,7 @@ describe('PointCloudPipeline', () => {
     expect(res.obstacles).toHaveLength(2);
     expect(res.obstacles[0]!.center[0]).toBeCloseTo(3, 0);
     expect(res.obstacles[0]!.nearestDistance).toBeCloseTo(2.75, 0);
-    expect(res.sectorRanges[18]).toBeCloseTo(2.75, 0); // sector of bearing 0
+    expect(res.sectorRanges[0]).toBeCloseTo(2.75, 0); // sector 0 = straight ahead
     expect(pipeline.process(new Float32Array(0), 0).obstacles).toEqual([]);
     const nan = new Float32Array(300).fill(NaN);
     const r2 = pipeline.process(nan, 100);

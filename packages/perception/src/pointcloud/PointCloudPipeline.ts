@@ -55,7 +55,7 @@ export interface PointCloudResult {
   ground: PlaneResult | undefined;
   /** Nearest first. */
   obstacles: Obstacle[];
-  /** Min horizontal range per sector (view into a reused buffer), sector 0 starting at −π. */
+  /** Min horizontal range per sector (view into a reused buffer), sector 0 centred ahead, counter-clockwise. */
   sectorRanges: Float32Array;
   /** Downsampled points (view, valid until the next call) and which are ground. */
   voxelXyz: Float32Array;

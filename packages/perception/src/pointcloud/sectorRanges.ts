@@ -1,7 +1,7 @@
 export interface SectorOptions {
-  /** Number of equal sectors covering [angleMin, angleMin + 2π). */
+  /** Number of equal sectors covering [angleMin, angleMin + 2π), counter-clockwise. */
   sectors: number;
-  /** Start angle of sector 0 (rad, REP-103). Default −π. */
+  /** Start angle of sector 0 (rad, REP-103). Default −π/sectors: sector 0 centred straight ahead. */
   angleMin?: number;
   /** Points beyond this horizontal range (m) are ignored. */
   rangeMax: number;
@@ -14,7 +14,7 @@ export interface SectorOptions {
  */
 export function sectorRanges(xyz: Float32Array, count: number, skip: Uint8Array | undefined, options: SectorOptions, out: Float32Array): Float32Array {
   const { sectors, rangeMax } = options;
-  const angleMin = options.angleMin ?? -Math.PI;
+  const angleMin = options.angleMin ?? -Math.PI / sectors;
   const scale = sectors / (2 * Math.PI);
   out.fill(Infinity, 0, sectors);
   for (let i = 0, j = 0; i < count; i++, j += 3) {

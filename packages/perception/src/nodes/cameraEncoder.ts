@@ -1,0 +1,64 @@
+import { defineNode, integer, mapSafe, SensorDataQoS, string } from '@sensorium/core';
+import { initBackend } from '@sensorium/ml';
+import { imageToPatches } from '../camera/imageToPatches.js';
+import { VitEncoder } from '../camera/VitEncoder.js';
+import { loadModelInto } from './loadModelInto.js';
+
+/**
+ * `camera_encoder`: Image (rgb8, bgr8, rgba8, bgra8, mono8, mono16, …) → bilinear resize + normalise
+ * straight into patches → ViT → `perception/vision/tokens` and the obstacle-ahead score on
+ * `perception/vision/obstacle_ahead` (FeatureTokens, count 1, dim 1; also the gauge `obstacle_ahead`).
+ */
+export const cameraEncoder = defineNode({
+  exec: 'camera_encoder',
+  description: 'ViT camera encoder: image → tokens + obstacle-ahead score',
+  parameters: {
+    image_size: integer(128, { min: 16, max: 1024, description: 'square model input side, px (multiple of patch_size)' }),
+    patch_size: integer(16, { min: 2, max: 64, description: 'ViT patch side, px' }),
+    width: integer(192, { min: 8, max: 2048, description: 'transformer width' }),
+    depth: integer(4, { min: 1, max: 48, description: 'transformer blocks' }),
+    heads: integer(3, { min: 1, max: 64, description: 'attention heads (width divisible by heads)' }),
+    pool: integer(2, { min: 1, max: 16, description: 'patch tokens average-pooled pool×pool before publishing' }),
+    token_dim: integer(64, { min: 1, max: 4096, description: 'width of published tokens' }),
+    seed: integer(1, { min: 0, max: 2 ** 31 - 1, description: 'initial-weight seed when no model is given' }),
+    model: string('', { description: 'model.json of trained weights (resource path); empty = seeded initial weights' }),
+  },
+  inputs: [{ topic: 'camera/image_raw', type: 'sensor_msgs/msg/Image', qos: 'sensor' }],
+  outputs: [
+    { topic: 'perception/vision/tokens', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor' },
+    { topic: 'perception/vision/obstacle_ahead', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor', description: 'obstacle-ahead probability (count 1, dim 1)' },
+  ],
+  async configure(ctx) {
+    const p = ctx.params;
+    const backend = await initBackend();
+    ctx.diagnostics.gauge('tf_backend', backend.name);
+    const vit = new VitEncoder({ imageSize: p.image_size, patchSize: p.patch_size, dim: p.width, depth: p.depth, heads: p.heads, pool: p.pool, tokenDim: p.token_dim, seed: p.seed });
+    if (p.model !== '') await loadModelInto(vit, p.model, (path) => ctx.readResource(path));
+    const patches = new Float32Array(p.image_size * p.image_size * 3);
+    const layout = { imageSize: p.image_size, patchSize: p.patch_size };
+    return {
+      activate() {
+        const tokens = ctx.advertise('perception/vision/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
+        const score = ctx.advertise('perception/vision/obstacle_ahead', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
+        return ctx
+          .subscribe('camera/image_raw', 'sensor_msgs/msg/Image', SensorDataQoS)
+          .pipe(
+            mapSafe(ctx, 'camera/image_raw', (image) => {
+              const t0 = performance.now();
+              imageToPatches(image, layout, patches);
+              const out = vit.encode(patches);
+              const header = { stamp: image.header.stamp, frame_id: image.header.frame_id };
+              tokens.publish({ header, modality: 'vision', count: vit.outTokens, dim: p.token_dim, data: out.tokens });
+              score.publish({ header, modality: 'vision', count: 1, dim: 1, data: Float32Array.of(out.obstacleAhead) });
+              ctx.diagnostics.gauge('obstacle_ahead', out.obstacleAhead);
+              ctx.diagnostics.stage('vit_encoder', performance.now() - t0, image.header.stamp);
+            }),
+          )
+          .subscribe();
+      },
+      shutdown() {
+        vit.dispose();
+      },
+    };
+  },
+});

@@ -1,0 +1,162 @@
+import { Subscription } from 'rxjs';
+import {
+  bool,
+  defineNode,
+  double,
+  doubleArray,
+  integer,
+  mapSafe,
+  SensorDataQoS,
+  string,
+  type Detection3D,
+  type Detection3DArray,
+  type Header,
+} from '@sensorium/core';
+import { initBackend } from '@sensorium/ml';
+import { extractXyz } from '../pointcloud/extractXyz.js';
+import type { Obstacle } from '../pointcloud/Obstacle.js';
+import { PointCloudPipeline } from '../pointcloud/PointCloudPipeline.js';
+import { PointEncoder } from '../pointcloud/PointEncoder.js';
+import { loadModelInto } from './loadModelInto.js';
+
+/** Name of the point encoder in ModalityWeights.active_modules (the fusion gate switches it). */
+export const LIDAR_POINT_ENCODER_MODULE = 'lidar_point_encoder';
+
+const deg = Math.PI / 180;
+
+/**
+ * `lidar_processor`: PointCloud2 (any layout) → obstacles (vision_msgs/Detection3DArray) and sector ranges
+ * (always), and PointNet tokens only while `fusion/gating` lists `lidar_point_encoder` in active_modules.
+ */
+export const lidarProcessor = defineNode({
+  exec: 'lidar_processor',
+  description: 'Point-cloud pipeline: crop, voxel grid, RANSAC ground, Euclidean clusters → obstacles, sector ranges; gated PointNet tokens',
+  parameters: {
+    crop_min: doubleArray([-20, -20, -3], { length: 3, description: 'crop box minimum corner in the cloud frame, m' }),
+    crop_max: doubleArray([20, 20, 3], { length: 3, description: 'crop box maximum corner in the cloud frame, m' }),
+    min_range: double(0.3, { min: 0, max: 10, description: 'points closer than this are dropped (no-return zeros, self-hits), m' }),
+    voxel_size: double(0.1, { min: 0.005, max: 2, description: 'voxel grid leaf size, m' }),
+    ground_distance: double(0.15, { min: 0.005, max: 1, description: 'RANSAC inlier distance to the ground plane, m' }),
+    ground_iterations: integer(100, { min: 1, max: 10_000, description: 'RANSAC iterations' }),
+    ground_max_angle_deg: double(10, { min: 0, max: 90, description: 'max angle between ground normal and the frame z axis, deg' }),
+    ground_max_range: double(10, { min: 0.5, max: 1000, description: 'only points within this horizontal range fit the ground, m' }),
+    cluster_tolerance: double(0.35, { min: 0.01, max: 5, description: 'Euclidean cluster distance, m' }),
+    cluster_min_points: integer(3, { min: 1, max: 1_000_000, description: 'smallest cluster kept (voxels)' }),
+    cluster_max_points: integer(50_000, { min: 1, max: 10_000_000, description: 'largest cluster kept (voxels)' }),
+    sectors: integer(36, { min: 4, max: 3600, description: 'sector count of perception/lidar/sectors (sector 0 centred ahead)' }),
+    sector_range_max: double(20, { min: 0.5, max: 1000, description: 'ignore points beyond this horizontal range in sectors, m' }),
+    seed: integer(1, { min: 0, max: 2 ** 31 - 1, description: 'RANSAC seed (same cloud, same answer)' }),
+    point_encoder_model: string('', { description: 'model.json of the point encoder weights; empty = seeded initial weights' }),
+    point_encoder_always_on: bool(false, { description: 'run the point encoder without waiting for the gate (testing)' }),
+  },
+  inputs: [
+    { topic: 'lidar/points', type: 'sensor_msgs/msg/PointCloud2', qos: 'sensor' },
+    { topic: 'fusion/gating', type: 'sensorium_msgs/msg/ModalityWeights', qos: 'default', description: 'switches the point encoder' },
+  ],
+  outputs: [
+    { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor' },
+    { topic: 'perception/lidar/sectors', type: 'sensorium_msgs/msg/SectorRanges', qos: 'sensor' },
+    { topic: 'perception/lidar/tokens', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor' },
+  ],
+  async configure(ctx) {
+    const p = ctx.params;
+    const pipeline = new PointCloudPipeline({
+      crop: { min: p.crop_min as [number, number, number], max: p.crop_max as [number, number, number] },
+      minRange: p.min_range,
+      voxelSize: p.voxel_size,
+      ground: { distanceThreshold: p.ground_distance, maxIterations: p.ground_iterations, maxAngleRad: p.ground_max_angle_deg * deg, maxRange: p.ground_max_range, seed: p.seed },
+      cluster: { tolerance: p.cluster_tolerance, minPoints: p.cluster_min_points, maxPoints: p.cluster_max_points },
+      sectors: { count: p.sectors, rangeMax: p.sector_range_max },
+    });
+    // The encoder (and tfjs) are only set up when first needed: most of the time the gate keeps it off.
+    let encoder: PointEncoder | undefined;
+    let encoderLoading: Promise<PointEncoder> | undefined;
+    const getEncoder = (): PointEncoder | undefined => {
+      if (encoder !== undefined) return encoder;
+      encoderLoading ??= (async () => {
+        await initBackend();
+        const e = new PointEncoder();
+        if (p.point_encoder_model !== '') await loadModelInto(e, p.point_encoder_model, (path) => ctx.readResource(path));
+        encoder = e;
+        return e;
+      })();
+      encoderLoading.catch((error: unknown) => {
+        ctx.log.error('point encoder failed to load; tokens stay off', { error: String(error) });
+        ctx.diagnostics.count('point_encoder_load_failures');
+      });
+      return undefined;
+    };
+    let encoderActive = p.point_encoder_always_on;
+    if (encoderActive) getEncoder();
+    let buffer: Float32Array = new Float32Array(0);
+    return {
+      activate() {
+        const obstacles = ctx.advertise('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS);
+        const sectors = ctx.advertise('perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', SensorDataQoS);
+        const tokens = ctx.advertise('perception/lidar/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
+        const sub = new Subscription();
+        sub.add(
+          ctx
+            .subscribe('fusion/gating', 'sensorium_msgs/msg/ModalityWeights')
+            .subscribe((w) => {
+              const on = p.point_encoder_always_on || w.active_modules.includes(LIDAR_POINT_ENCODER_MODULE);
+              if (on !== encoderActive) ctx.log.info(`point encoder ${on ? 'on' : 'off'} (fusion/gating)`);
+              encoderActive = on;
+              ctx.diagnostics.gauge('point_encoder_active', on ? 1 : 0);
+              if (on) getEncoder();
+            }),
+        );
+        sub.add(
+          ctx
+            .subscribe('lidar/points', 'sensor_msgs/msg/PointCloud2', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'lidar/points', (cloud) => {
+                const t0 = performance.now();
+                const { xyz, count } = extractXyz(cloud, buffer);
+                buffer = xyz;
+                const result = pipeline.process(xyz, count);
+                const header: Header = { stamp: cloud.header.stamp, frame_id: cloud.header.frame_id };
+                const n = result.sectorRanges.length;
+                // same stamp on both: the fusion node pairs them with approximateTimeSync
+                sectors.publish({ header, angle_min: -Math.PI / n, angle_increment: (2 * Math.PI) / n, ranges: result.sectorRanges.slice() });
+                obstacles.publish(toDetections(header, result.obstacles));
+                ctx.diagnostics.stage('pointcloud_pipeline', performance.now() - t0, cloud.header.stamp);
+                ctx.diagnostics.gauge('obstacles', result.obstacles.length);
+                if (encoderActive && encoder !== undefined) {
+                  const t1 = performance.now();
+                  const data = encoder.encode(result.voxelXyz, result.voxels, result.groundMask);
+                  const c = encoder.config;
+                  tokens.publish({ header, modality: 'lidar', count: c.groups, dim: c.tokenDim, data });
+                  ctx.diagnostics.stage('point_encoder', performance.now() - t1, cloud.header.stamp);
+                }
+              }),
+            )
+            .subscribe(),
+        );
+        return sub;
+      },
+      shutdown() {
+        encoder?.dispose();
+        encoder = undefined;
+      },
+    };
+  },
+});
+
+/** Obstacles as vision_msgs: bbox centre/size, one hypothesis `obstacle` whose pose is the cluster's nearest point. */
+export function toDetections(header: Header, obstacles: readonly Obstacle[]): Detection3DArray {
+  const identity = { x: 0, y: 0, z: 0, w: 1 };
+  const covariance = new Float64Array(36);
+  const detections: Detection3D[] = obstacles.map((o, i) => ({
+    header,
+    id: String(i),
+    bbox: { center: { position: { x: o.center[0], y: o.center[1], z: o.center[2] }, orientation: identity }, size: { x: o.size[0], y: o.size[1], z: o.size[2] } },
+    results: [
+      {
+        hypothesis: { class_id: 'obstacle', score: 1 },
+        pose: { pose: { position: { x: o.nearestPoint[0], y: o.nearestPoint[1], z: o.nearestPoint[2] }, orientation: identity }, covariance },
+      },
+    ],
+  }));
+  return { header, detections };
+}
