@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   LocalTransport,
+  loadParamsFile,
+  paramsForNode,
   NodeRuntime,
   readPcd,
   readWav,
@@ -139,5 +141,15 @@ describe('perception nodes', () => {
     expect(contacts[1]!.bearing).toBeCloseTo(0);
     expect(node.diagnostics.snapshot().drops.find((d) => d.reason === 'VALIDATION_ERROR')?.count).toBe(1);
     await node.shutdown();
+  });
+});
+
+describe('launch/params/audio_processor.yaml', () => {
+  it('validates against the node and holds the simulator array (0.1 m square)', () => {
+    const file = loadParamsFile(path.resolve(import.meta.dirname, '../../../launch/params/audio_processor.yaml'));
+    const values = paramsForNode(file, '/audio_processor');
+    const node = new NodeRuntime(audioProcessor, { transport: new LocalTransport(), clock: new SimClock(), logger: quiet, params: [{ values, file: 'audio_processor.yaml' }] });
+    expect(node.params.mic_positions).toEqual([0.05, 0.05, -0.05, 0.05, -0.05, -0.05, 0.05, -0.05]);
+    expect(node.params.default_channels).toBe(4);
   });
 });
