@@ -130,3 +130,45 @@ describe('camera', () => {
     expect(mean(dim.image)).toBeLessThan(mean(bright.image) * 0.3);
   });
 });
+
+describe('depth, odometry and tf', () => {
+  it('publishes 32FC1 depth equal to the ray distance', async () => {
+    const { sim, captured } = await makeSim(scenarioWith('  obstacles:\n    - {type: box, position: [3.5, 0], size: [1, 4, 2]}'), { camera_depth: true, camera_pitch: 0 });
+    sim.start();
+    for (let i = 0; i < 10; i++) sim.step();
+    const depth = captured.depth[0] as Image;
+    expect(depth.encoding).toBe('32FC1');
+    const f32 = new Float32Array(depth.data.buffer, depth.data.byteOffset, depth.width * depth.height);
+    // The ray through the centre (between the 4 middle pixels) is nearly the optical axis: 3 − 0.22 m ahead.
+    const centre = f32[(depth.height / 2) * depth.width + depth.width / 2]!;
+    expect(centre).toBeGreaterThan(2.78 - 1e-3);
+    expect(centre).toBeLessThan(2.78 * 1.01);
+    sim.dispose();
+  });
+
+  it('odometry drifts from the truth while map→odom→base_link stays exact', async () => {
+    const { sim, captured } = await makeSim(scenarioWith('  obstacles: []'), { wheel_slip: 0.05, odom_noise: 0.05 });
+    sim.start();
+    for (let i = 0; i < 400; i++) {
+      sim.command({ linear: { x: 0.8, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0.4 } });
+      sim.step();
+    }
+    const truth = { x: 0, y: 0, yaw: 0 };
+    sim.physics.pose(truth);
+    const odom = (captured.odom.at(-1) as { pose: { pose: { position: { x: number; y: number } } } }).pose.pose.position;
+    expect(Math.hypot(odom.x - truth.x, odom.y - truth.y)).toBeGreaterThan(0.005);
+    const tf = captured.tf.at(-1) as { transforms: { child_frame_id: string; transform: { translation: { x: number; y: number }; rotation: { z: number; w: number } } }[] };
+    const [mapOdom, odomBase] = tf.transforms;
+    expect(mapOdom!.child_frame_id).toBe('odom');
+    const yaw = 2 * Math.atan2(mapOdom!.transform.rotation.z, mapOdom!.transform.rotation.w);
+    const bx = odomBase!.transform.translation.x;
+    const by = odomBase!.transform.translation.y;
+    const x = mapOdom!.transform.translation.x + Math.cos(yaw) * bx - Math.sin(yaw) * by;
+    const y = mapOdom!.transform.translation.y + Math.sin(yaw) * bx + Math.cos(yaw) * by;
+    expect(x).toBeCloseTo(truth.x, 6);
+    expect(y).toBeCloseTo(truth.y, 6);
+    const statics = (captured.tfStatic[0] as { transforms: { child_frame_id: string }[] }).transforms.map((t) => t.child_frame_id);
+    expect(statics).toEqual(expect.arrayContaining(['lidar_link', 'camera_link', 'camera_optical_frame', 'mic_array_link', 'skin_link']));
+    sim.dispose();
+  });
+});
