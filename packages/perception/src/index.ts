@@ -26,3 +26,5 @@ export * from './nodes/cameraEncoder.js';
 export * from './nodes/audioProcessor.js';
 export * from './nodes/touchProcessor.js';
 export * from './nodes/perceptionNodes.js';
+export * from './offline/perceiveFile.js';
+export * from './offline/formatPerceiveReport.js';
