@@ -1,4 +1,4 @@
-import { Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,11 +37,9 @@ function fakeGating(vision: number): NodeDefinition<ParamSpecs> {
     configure(ctx) {
       const pub = ctx.advertise('fusion/gating', 'sensorium_msgs/msg/ModalityWeights');
       return {
-        activate: () =>
-          new Subscription().add(
-            ctx.clock.interval(0.1).subscribe((stamp) =>
-              pub.publish({ header: { stamp, frame_id: 'base_link' }, modalities: ['vision', 'lidar'], weights: new Float32Array([ctx.params.weight, 1 - ctx.params.weight]), active_modules: [], stale: [false, false] }),
-            ),
+        activate: (): Subscription =>
+          ctx.clock.interval(0.1).subscribe((stamp) =>
+            pub.publish({ header: { stamp, frame_id: 'base_link' }, modalities: ['vision', 'lidar'], weights: new Float32Array([ctx.params.weight, 1 - ctx.params.weight]), active_modules: [], stale: [false, false] }),
           ),
       };
     },
@@ -104,7 +102,7 @@ describe('runScenario', () => {
       outputs: [{ topic: 'cmd_vel', type: 'geometry_msgs/msg/Twist' }],
       configure(ctx) {
         const pub = ctx.advertise('cmd_vel', 'geometry_msgs/msg/Twist');
-        return { activate: () => new Subscription().add(ctx.clock.interval(0.05).subscribe(() => pub.publish({ linear: { x: 0.6, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }))) };
+        return { activate: () => ctx.clock.interval(0.05).subscribe(() => pub.publish({ linear: { x: 0.6, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } })) };
       },
     }) as unknown as NodeDefinition<ParamSpecs>;
     const r = await runScenario(loadScenario(short.replace('duration: 12', 'duration: 6')), { controller: 'ram', registry: { get: (e) => (e === 'ram' ? ram : undefined) } });
