@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineNode, double, loadLaunchFile, NodeRegistry, type NodeDefinition, type ParamSpecs } from '@sensorium/core';
-import { loadScenario, runScenario, scenarioCommand } from '@sensorium/sim';
+import { defineNode, double, LocalTransport, loadLaunchFile, NodeRegistry, NodeRuntime, SimClock, type NodeDefinition, type ParamSpecs } from '@sensorium/core';
+import { loadScenario, runScenario, scenarioCommand, simulatorNode } from '@sensorium/sim';
 
 const short = `name: short
 seed: 1
@@ -110,6 +110,38 @@ describe('runScenario', () => {
     expect(r.metrics.timeToGoal).toBeNull();
     expect(r.metrics.drivingScore).toBeCloseTo(r.metrics.routeCompletion * 0.5, 6);
     expect(r.passed).toBe(false);
+  });
+});
+
+describe('simulatorNode', () => {
+  it('reads its scenario through ctx.readResource and steps on its clock', async () => {
+    const transport = new LocalTransport();
+    const clock = new SimClock();
+    const asked: string[] = [];
+    const node = new NodeRuntime(simulatorNode as unknown as NodeDefinition<ParamSpecs>, {
+      transport,
+      clock,
+      params: [{ values: { scenario: 'scenarios/short.yaml' } }],
+      readResource: (p) => {
+        asked.push(p);
+        return Promise.resolve(new TextEncoder().encode(short));
+      },
+    });
+    const clocks: number[] = [];
+    const sub = transport.subscribe('/clock', 'rosgraph_msgs/msg/Clock', { reliability: 'best_effort' }).subscribe((m) => clocks.push(m.clock.nanosec));
+    await node.configure();
+    node.activate();
+    clock.advanceBy(0.05);
+    expect(asked).toEqual(['scenarios/short.yaml']);
+    expect(clocks).toEqual([10e6, 20e6, 30e6, 40e6, 50e6]);
+    sub.unsubscribe();
+    await node.shutdown();
+    await transport.close();
+  });
+
+  it('fails to configure without a scenario, naming the parameter', async () => {
+    const node = new NodeRuntime(simulatorNode as unknown as NodeDefinition<ParamSpecs>, { transport: new LocalTransport(), clock: new SimClock() });
+    await expect(node.configure()).rejects.toThrow(/parameter=scenario/);
   });
 });
 
