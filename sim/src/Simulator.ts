@@ -100,7 +100,7 @@ export class Simulator {
   private slip = 0;
   private readonly pose = { x: 0, y: 0, yaw: 0 };
   private readonly velocity = { v: 0, omega: 0 };
-  private prevVelocity = { v: 0, omega: 0 };
+  private readonly prevVelocity = { v: 0, omega: 0 };
   private readonly odomPose = { x: 0, y: 0, yaw: 0 };
   private readonly audioFrom = { x: 0, y: 0, yaw: 0 };
   private readonly periods: Record<'imu' | 'odom' | 'lidar' | 'camera' | 'audio' | 'touch' | 'world' | 'status', number>;
@@ -268,7 +268,8 @@ export class Simulator {
     this.physics.step(dt, this.wheel.v * (1 - this.slip), this.wheel.omega * (1 - this.slip));
     this.stepIndex++;
     const t = this.time;
-    this.prevVelocity = { ...this.velocity };
+    this.prevVelocity.v = this.velocity.v;
+    this.prevVelocity.omega = this.velocity.omega;
     this.physics.pose(this.pose);
     this.physics.velocity(this.velocity);
     // Odometry integrates what the encoders report (wheel speeds + noise), so it drifts from the truth.

@@ -92,6 +92,22 @@ describe('sensor faults change what is published', () => {
   });
 });
 
+describe('ablation', () => {
+  it.each([
+    ['lidar', 'lidar'],
+    ['vision', 'image'],
+    ['audio', 'audio'],
+    ['touch', 'tactile'],
+  ] as const)('ablate %s: never published', async (ablate, output) => {
+    const { sim, captured } = await makeSim(scenarioWith(world), { ablate });
+    sim.start();
+    for (let i = 0; i < 50; i++) sim.step();
+    expect(captured[output]).toHaveLength(0);
+    expect(captured.odom.length).toBeGreaterThan(0);
+    sim.dispose();
+  });
+});
+
 describe('cmd_vel validation', () => {
   const forward = (v: number, w = 0): Twist => ({ linear: { x: v, y: 0, z: 0 }, angular: { x: 0, y: 0, z: w } });
 
