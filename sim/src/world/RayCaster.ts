@@ -28,7 +28,7 @@ export class RayCaster {
   castOpaque(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, near: number, far: number, hit: RayHit): boolean {
     hit.distance = far;
     hit.solid = RayHit.NONE;
-    // The floor first: its distance bounds the BVH search, which prunes most of the tree for downward rays.
+    // The floor and the room's walls first: their distance bounds the BVH search, pruning most of the tree.
     if (dz < -1e-9) {
       const t = -oz / dz;
       if (t >= near && t < far) {
@@ -37,6 +37,27 @@ export class RayCaster {
         hit.ny = 0;
         hit.nz = 1;
         hit.solid = RayHit.FLOOR;
+      }
+    }
+    const room = this.world.room;
+    if (room !== undefined) {
+      // Sensors are inside the room: the ray leaves through the nearer of the x and y faces.
+      const tx = dx > 1e-12 ? (room.halfX - ox) / dx : dx < -1e-12 ? (-room.halfX - ox) / dx : Infinity;
+      const ty = dy > 1e-12 ? (room.halfY - oy) / dy : dy < -1e-12 ? (-room.halfY - oy) / dy : Infinity;
+      const t = tx < ty ? tx : ty;
+      const z = oz + t * dz;
+      if (t >= near && t < hit.distance && z >= 0 && z <= room.height) {
+        hit.distance = t;
+        hit.nz = 0;
+        if (tx < ty) {
+          hit.nx = dx > 0 ? -1 : 1;
+          hit.ny = 0;
+          hit.solid = dx > 0 ? room.east : room.west;
+        } else {
+          hit.nx = 0;
+          hit.ny = dy > 0 ? -1 : 1;
+          hit.solid = dy > 0 ? room.north : room.south;
+        }
       }
     }
     this.castBvh(this.world.opaqueBvh, this.world.opaqueSolidOfVertex, ox, oy, oz, dx, dy, dz, near, hit);

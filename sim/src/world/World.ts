@@ -46,6 +46,12 @@ export class World {
   readonly clearSolidOfVertex: Uint16Array;
   /** Number of static solids (the first entries of `solids`; movers follow). */
   readonly staticCount: number;
+  /**
+   * The boundary walls of a closed world, ray cast analytically (axis-aligned inner faces at ±halfX, ±halfY)
+   * rather than through the BVH: their long thin boxes would make every node's bounds huge, and their
+   * distance bounds the BVH search for every other ray. `solids` indices north, south, east, west.
+   */
+  readonly room: { halfX: number; halfY: number; height: number; north: number; south: number; east: number; west: number } | undefined;
 
   constructor(scenario: Scenario) {
     const w = scenario.world;
@@ -71,6 +77,10 @@ export class World {
       this.addRect('boundary-south', 'wall', 0, -sy / 2 - t, 0, sx / 2 + 2 * t, t, BOUNDARY_HEIGHT, 'default', '#9a9a9a');
       this.addRect('boundary-east', 'wall', sx / 2 + t, 0, Math.PI / 2, sy / 2, t, BOUNDARY_HEIGHT, 'default', '#9a9a9a');
       this.addRect('boundary-west', 'wall', -sx / 2 - t, 0, Math.PI / 2, sy / 2, t, BOUNDARY_HEIGHT, 'default', '#9a9a9a');
+      const n = this.solids.length;
+      this.room = { halfX: sx / 2, halfY: sy / 2, height: BOUNDARY_HEIGHT, north: n - 4, south: n - 3, east: n - 2, west: n - 1 };
+    } else {
+      this.room = undefined;
     }
     this.staticCount = this.solids.length;
     const built = this.buildBvhs();
@@ -154,6 +164,7 @@ export class World {
     const opaque: { geometry: BufferGeometry; index: number }[] = [];
     const clear: { geometry: BufferGeometry; index: number }[] = [];
     this.solids.forEach((solid, index) => {
+      if (this.room !== undefined && index >= this.room.north) return;
       const mesh = this.scene.getObjectByName(solid.id) as Mesh;
       const geometry = (mesh.geometry as BufferGeometry).clone().applyMatrix4(mesh.matrixWorld).toNonIndexed();
       (solid.material === 'glass' || solid.material === 'soft' ? clear : opaque).push({ geometry, index });
