@@ -109,3 +109,55 @@ describe('LiDAR against analytic geometry', () => {
     expect(std).toBeLessThan(0.08);
   });
 });
+
+describe('LiDAR against brute-force three.js ray casting', () => {
+  it('agrees with Raycaster over every mesh (room walls, boxes, cylinders) from seeded random poses', async () => {
+    const { Raycaster, Vector3, DoubleSide, Mesh } = await import('three');
+    const { sim } = await makeSim(
+      `name: room
+duration: 5
+world:
+  size: [12, 9]
+  obstacles:
+    - {type: box, position: [2, 1], size: [1, 0.6, 0.8], yaw: 0.7}
+    - {type: cylinder, position: [-2, -1.5], radius: 0.5, height: 0.6}
+    - {type: wall, from: [0, -4.5], to: [0, -1], height: 1.0, thickness: 0.2}
+    - {type: wall, from: [3, 2], to: [5, 4], height: 0.3, thickness: 0.1, material: glass}
+robot:
+  start: {position: [-4, 0]}
+goal: {position: [4, 0]}
+`,
+      { lidar_channels: 4, lidar_vfov_min: -10, lidar_vfov_max: 10, lidar_azimuth_resolution: 4, lidar_noise: 0, lidar_range_max: 50 },
+    );
+    const meshes = sim.world.scene.children.filter((o): o is InstanceType<typeof Mesh> => o instanceof Mesh && o.userData['material'] !== 'glass');
+    for (const m of meshes) (m.material as { side: number }).side = DoubleSide;
+    const raycaster = new Raycaster();
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    let compared = 0;
+    for (let trial = 0; trial < 8; trial++) {
+      const pose = { x: -5 + random() * 10, y: -3.5 + random() * 7, yaw: (random() - 0.5) * 2 * Math.PI };
+      if (sim.world.solids.some((s) => Math.hypot(s.x - pose.x, s.y - pose.y) < 1.2 && s.kind !== 'wall')) continue;
+      const cloud = sim.lidar.scan(pose, { sec: 0, nanosec: 0 }, { extraNoiseStd: 0, blind: false });
+      const origin = new Vector3(pose.x + Math.cos(pose.yaw) * MOUNTS.lidar.x, pose.y + Math.sin(pose.yaw) * MOUNTS.lidar.x, MOUNTS.lidar.z);
+      for (let i = 0; i < cloud.width * cloud.height; i++) {
+        const p = pointAt(cloud, i);
+        const ring = Math.floor(i / cloud.width);
+        const col = i % cloud.width;
+        const e = ((-10 + (20 * ring) / 3) * Math.PI) / 180;
+        const a = -Math.PI + (2 * Math.PI * col) / cloud.width + pose.yaw;
+        const dir = new Vector3(Math.cos(e) * Math.cos(a), Math.cos(e) * Math.sin(a), Math.sin(e));
+        raycaster.set(origin, dir);
+        raycaster.far = 50;
+        let expected = raycaster.intersectObjects(meshes, false)[0]?.distance ?? Infinity;
+        if (dir.z < 0) expected = Math.min(expected, -origin.z / dir.z);
+        const range = Math.hypot(p.x, p.y, p.z);
+        if (!Number.isFinite(expected) || expected > 50) expect(Number.isNaN(range)).toBe(true);
+        else expect(range).toBeCloseTo(expected, 4);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    sim.dispose();
+  });
+});
