@@ -1,5 +1,5 @@
 import { createRng } from '../util/createRng.js';
-import { fitPlane, type Plane } from './fitPlane.js';
+import { fitPlane, smallestEigenvector, type Plane } from './fitPlane.js';
 
 export interface RansacPlaneOptions {
   /** Inlier distance, m. */
@@ -66,14 +66,14 @@ export function ransacPlane(xyz: Float32Array, count: number, options: RansacPla
     }
   }
   if (bestScore === undefined) return undefined;
-  let inliers = markInliers(xyz, count, bn, bd, thr, inlierMask);
-  // Least-squares refit, a few rounds, to the points within half the threshold: on real ground (slightly
-  // uneven, with kerbs and low clutter inside a 15 cm band) the core of the band pins the orientation
-  // far better than the 3-point sample; the final inlier set uses the full threshold again.
+  let inliers = (options.refine ?? true) ? 0 : markInliers(xyz, count, bn, bd, thr, inlierMask);
+  // Least-squares refit to the inliers, a few rounds (converges to the plane the inliers agree on). Each
+  // round is one pass of raw moments over a strided subsample (≤ ~16k points); only the final inlier
+  // marking touches every point.
   if (options.refine ?? true) {
-    for (let round = 0; round < 4; round++) {
-      markInliers(xyz, count, bn, bd, thr, inlierMask);
-      const refit = fitPlane(xyz, count, inlierMask);
+    const refineStride = Math.max(1, Math.floor(count / 16000));
+    for (let round = 0; round < 3; round++) {
+      const refit = refitPlane(xyz, count, refineStride, bn, bd, thr);
       const cos = refit === undefined ? 0 : refit.normal[0] * axis[0] + refit.normal[1] * axis[1] + refit.normal[2] * axis[2];
       if (refit === undefined || Math.abs(cos) < cosMax) break;
       bn = refit.normal;
@@ -99,4 +99,28 @@ function markInliers(xyz: Float32Array, count: number, n: readonly number[], d: 
     c += on;
   }
   return c;
+}
+
+/** Least-squares plane through the points within `thr` of (n, d), from one pass of raw moments. */
+function refitPlane(xyz: Float32Array, count: number, stride: number, n: readonly number[], d: number, thr: number): ReturnType<typeof fitPlane> {
+  const [nx, ny, nz] = n as [number, number, number];
+  let c = 0, sx = 0, sy = 0, sz = 0, xx = 0, xy = 0, xz = 0, yy = 0, yz = 0, zz = 0;
+  for (let p = 0; p < count; p += stride) {
+    const q = p * 3;
+    const x = xyz[q]!, y = xyz[q + 1]!, z = xyz[q + 2]!;
+    if (!(Math.abs(nx * x + ny * y + nz * z + d) <= thr)) continue;
+    c++;
+    sx += x; sy += y; sz += z;
+    xx += x * x; xy += x * y; xz += x * z; yy += y * y; yz += y * z; zz += z * z;
+  }
+  if (c < 3) return undefined;
+  const mx = sx / c, my = sy / c, mz = sz / c;
+  // central moments from raw ones (float64; coordinates are metres, so cancellation is harmless here)
+  const cov = [xx / c - mx * mx, xy / c - mx * my, xz / c - mx * mz, 0, yy / c - my * my, yz / c - my * mz, 0, 0, zz / c - mz * mz];
+  cov[3] = cov[1]!;
+  cov[6] = cov[2]!;
+  cov[7] = cov[5]!;
+  const normal = smallestEigenvector(cov);
+  if (normal === undefined) return undefined;
+  return { normal, d: -(normal[0] * mx + normal[1] * my + normal[2] * mz) };
 }
