@@ -49,7 +49,16 @@ function fakeGating(vision: number): NodeDefinition<ParamSpecs> {
 describe('runScenario', () => {
   it('drives the expert to the goal and reports the metrics; gating not evaluated without fusion', async () => {
     const progress: number[] = [];
-    const r = await runScenario(loadScenario(short), { onProgress: (p) => progress.push(p.simSeconds) });
+    const statuses: string[][] = [];
+    const r = await runScenario(loadScenario(short), {
+      onProgress: (p) => progress.push(p.simSeconds),
+      onStart: ({ transport }) => {
+        transport.subscribe('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray').subscribe((d) => statuses.push(d.status.map((s) => s.name)));
+      },
+    });
+    expect(statuses.length).toBeGreaterThanOrEqual(5);
+    expect(statuses[0]!.join()).toContain('simulator');
+    expect(statuses[0]!.join()).toContain('expert_controller');
     expect(r.failures).toEqual([]);
     expect(r.passed).toBe(true);
     expect(r.metrics.routeCompletion).toBe(1);

@@ -1,4 +1,4 @@
-import { LocalTransport, NodeRegistry, NodeRuntime, SimClock, runGraph, type Graph, type GraphDescription, type NodeDefinition, type ParamSpecs, type Transport } from '@sensorium/core';
+import { DiagnosticsPublisher, Graph, LocalTransport, NodeRegistry, NodeRuntime, SimClock, runGraph, type GraphDescription, type NodeDefinition, type ParamSpecs, type Transport } from '@sensorium/core';
 import type { Scenario } from '../scenario/ScenarioSchema.js';
 import { expertControllerNode } from '../expert/expertControllerNode.js';
 import { createSimulatorNode } from '../simulatorNode.js';
@@ -115,6 +115,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const obstacleAhead = new Map<number, number[]>();
   const wasWithin = new Map<number, boolean>();
   let launched: Graph | undefined;
+  let diagnostics: DiagnosticsPublisher | undefined;
   try {
     for (const r of runtimes) await r.configure();
     for (const r of runtimes) r.activate();
@@ -128,6 +129,16 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }
     // Real-time factor measures stepping, not loading WASM and building BVHs.
     wallStart = performance.now();
+    // `/diagnostics` at 1 Hz of sim time over every node, as `sensorium run` publishes it.
+    const own = new Graph(runtimes, { clock, logger: quietLogger });
+    diagnostics = new DiagnosticsPublisher({
+      transport,
+      clock,
+      snapshot: () => {
+        const a = own.diagnostics();
+        return launched === undefined ? a : { stamp: a.stamp, nodes: [...a.nodes, ...launched.diagnostics().nodes] };
+      },
+    });
     const sim = simulator;
     if (sim === undefined) throw new Error('simulator node did not start');
     const distances = [...new Set(scenario.expect.gating.map((g) => g.distance))];
@@ -175,6 +186,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     return result;
   } finally {
     for (const t of taps) t.unsubscribe();
+    diagnostics?.stop();
     await launched?.shutdown();
     for (const r of [...runtimes].reverse()) await r.shutdown();
     if (options.transport === undefined) await transport.close();
