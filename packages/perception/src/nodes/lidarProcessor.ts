@@ -112,7 +112,7 @@ export const lidarProcessor = defineNode({
             .pipe(
               mapSafe(ctx, 'lidar/points', (cloud) => {
                 const t0 = performance.now();
-                const { xyz, count } = extractXyz(cloud, buffer);
+                const { xyz, count } = extractXyz(cloud, buffer, { topic: ctx.resolve('lidar/points') });
                 buffer = xyz;
                 const result = pipeline.process(xyz, count);
                 const header: Header = { stamp: cloud.header.stamp, frame_id: cloud.header.frame_id };
