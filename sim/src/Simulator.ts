@@ -288,16 +288,15 @@ export class Simulator {
     const out = this.options.outputs;
     const k = this.stepIndex;
     out.clock.publish({ clock: stamp });
-    if (k % this.periods.imu === 0) this.emit('imu', t, stamp, () => this.imuMessage(stamp, odomW), (m) => out.imu.publish(m));
+    if (k % this.periods.imu === 0) this.emit('imu', t, () => this.imuMessage(stamp), (m) => out.imu.publish(m));
     if (k % this.periods.odom === 0) {
-      this.emit('odom', t, stamp, () => this.odomMessage(stamp, odomV, odomW), (m) => out.odom.publish(m));
+      this.emit('odom', t, () => this.odomMessage(stamp, odomV, odomW), (m) => out.odom.publish(m));
       out.tf.publish(this.tfMessage(stamp));
     }
     if (k % this.periods.lidar === 0) {
       this.emit(
         'lidar',
         t,
-        stamp,
         (fault) => this.lidar.scan(this.pose, stamp, { extraNoiseStd: fault?.kind === 'noise' ? 0.15 * fault.level : 0, blind: fault?.kind === 'dark' }),
         (m) => out.lidar.publish(m),
       );
@@ -306,7 +305,6 @@ export class Simulator {
       this.emit(
         'camera',
         t,
-        stamp,
         (fault) => {
           const frame = this.camera.render(this.pose, stamp, { extraNoiseStd: fault?.kind === 'noise' ? 40 * fault.level : 0, dark: fault?.kind === 'dark' });
           this.last.depth = frame.depth;
@@ -324,7 +322,6 @@ export class Simulator {
       this.emit(
         'audio',
         t,
-        stamp,
         (fault) => {
           // Stamped at the chunk's first sample, as audio drivers do.
           const chunkStamp = fromNs(BigInt(k - this.periods.audio) * this.dtNs);
@@ -335,7 +332,7 @@ export class Simulator {
       Object.assign(this.audioFrom, this.pose);
     }
     if (k % this.periods.touch === 0) {
-      this.emit('touch', t, stamp, (fault) => this.touch.read(stamp, { extraNoise: fault?.kind === 'noise' ? 2 * fault.level : 0, zero: fault?.kind === 'dark' }), (m) => out.tactile.publish(m));
+      this.emit('touch', t, (fault) => this.touch.read(stamp, { extraNoise: fault?.kind === 'noise' ? 2 * fault.level : 0, zero: fault?.kind === 'dark' }), (m) => out.tactile.publish(m));
     }
     if (k % this.periods.world === 0) this.publishWorld(stamp);
     if (k % this.periods.status === 0) this.publishStatus(stamp);
@@ -354,7 +351,7 @@ export class Simulator {
   }
 
   /** Applies the scenario's faults and ablation to one sensor publication. */
-  private emit<M>(sensor: SensorName, t: number, _stamp: Time, make: (fault: { kind: string; level: number } | undefined) => M, publish: (m: M) => void): void {
+  private emit<M>(sensor: SensorName, t: number, make: (fault: { kind: string; level: number } | undefined) => M, publish: (m: M) => void): void {
     if (this.disabled.has(sensor)) return;
     const fault = this.faults.active(sensor, t);
     const key = sensor === 'camera' ? 'image' : sensor === 'touch' ? 'tactile' : sensor;
@@ -372,7 +369,7 @@ export class Simulator {
     publish(message);
   }
 
-  private imuMessage(stamp: Time, _odomW: number): Imu {
+  private imuMessage(stamp: Time): Imu {
     const r = this.rng.imu;
     const dt = this.dt;
     const ax = (this.velocity.v - this.prevVelocity.v) / dt;

@@ -33,6 +33,7 @@ const CYLINDER_SEGMENTS = 24;
  */
 export class World {
   readonly scene = new Scene();
+  private readonly meshes = new Map<string, Mesh>();
   readonly solids: Solid[] = [];
   readonly movers: MoverState[] = [];
   readonly zones: ZoneState[] = [];
@@ -106,8 +107,9 @@ export class World {
       m.vx = scratchPose.vx;
       m.vy = scratchPose.vy;
       if (m.solid.shape === 'rect') rectCorners(m.solid.x, m.solid.y, m.solid.yaw, m.solid.hx, m.solid.hy, m.solid.corners);
-      const mesh = this.scene.getObjectByName(m.solid.id);
+      const mesh = this.meshes.get(m.solid.id);
       mesh?.position.set(m.solid.x, m.solid.y, m.solid.height / 2);
+      mesh?.rotation.set(0, 0, m.solid.yaw);
     }
   }
 
@@ -149,6 +151,7 @@ export class World {
     mesh.userData['material'] = solid.material;
     mesh.updateMatrixWorld(true);
     this.scene.add(mesh);
+    this.meshes.set(solid.id, mesh);
   }
 
   private addMover(m: Mover, i: number): void {
@@ -165,7 +168,7 @@ export class World {
     const clear: { geometry: BufferGeometry; index: number }[] = [];
     this.solids.forEach((solid, index) => {
       if (this.room !== undefined && index >= this.room.north) return;
-      const mesh = this.scene.getObjectByName(solid.id) as Mesh;
+      const mesh = this.meshes.get(solid.id)!;
       const geometry = (mesh.geometry as BufferGeometry).clone().applyMatrix4(mesh.matrixWorld).toNonIndexed();
       (solid.material === 'glass' || solid.material === 'soft' ? clear : opaque).push({ geometry, index });
     });
