@@ -126,7 +126,9 @@ export class CameraSensor {
           const py = oy + dy * hit.distance;
           const zone = this.zoneAt(px, py);
           if (zone !== undefined) {
-            [ar, ag, ab] = zone;
+            ar = zone[0];
+            ag = zone[1];
+            ab = zone[2];
           } else {
             const tile = (Math.floor(px) + Math.floor(py)) & 1 ? 0.5 : 0.42;
             ar = tile;
@@ -134,7 +136,10 @@ export class CameraSensor {
             ab = tile * 0.95;
           }
         } else {
-          [ar, ag, ab] = this.world.solids[hit.solid]!.albedo;
+          const albedo = this.world.solids[hit.solid]!.albedo;
+          ar = albedo[0];
+          ag = albedo[1];
+          ab = albedo[2];
         }
         const shade = (AMBIENT + (1 - AMBIENT) * Math.max(0, hit.nx * LX + hit.ny * LY + hit.nz * LZ)) * light;
         r = ar * shade;
@@ -148,7 +153,10 @@ export class CameraSensor {
         if (o.depth) depth[i] = NaN;
       }
       if (this.caster.castClear(ox, oy, oz, dx, dy, dz, 0.05, hit.solid === RayHit.NONE ? o.rangeMax : hit.distance, clearHit)) {
-        const [ar, ag, ab] = this.world.solids[clearHit.solid]!.albedo;
+        const albedo = this.world.solids[clearHit.solid]!.albedo;
+        const ar = albedo[0];
+        const ag = albedo[1];
+        const ab = albedo[2];
         const shade = (AMBIENT + (1 - AMBIENT) * Math.abs(clearHit.nx * LX + clearHit.ny * LY + clearHit.nz * LZ)) * light;
         r = r * (1 - CLEAR_OPACITY) + ar * shade * CLEAR_OPACITY;
         g = g * (1 - CLEAR_OPACITY) + ag * shade * CLEAR_OPACITY;
