@@ -5,7 +5,7 @@ import { createSimulatorNode } from '../simulatorNode.js';
 import type { Simulator } from '../Simulator.js';
 import { polygonCircleDistance, polygonDistance, rectCorners } from '../world/geometry2d.js';
 import type { GraphNode, NodeResolver } from './GraphNode.js';
-import type { GatingCheck, GatingReport, ScenarioResult } from './ScenarioResult.js';
+import type { GatingCheck, GatingReport, ScenarioResult, ScenarioSummary } from './ScenarioResult.js';
 
 export interface ScenarioProgress {
   name: string;
@@ -197,7 +197,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 export async function runScenarios(
   scenarios: readonly Scenario[],
   options: RunScenarioOptions & { onResult?(result: ScenarioResult, index: number): void } = {},
-): Promise<{ total: number; passed: number; failed: number; wallSeconds: number; results: ScenarioResult[] }> {
+): Promise<ScenarioSummary> {
   const start = performance.now();
   const results: ScenarioResult[] = [];
   for (const [i, scenario] of scenarios.entries()) {
