@@ -281,7 +281,9 @@ export class Simulator {
     const contacts = this.physics.contacts;
     const n = this.physics.contactCount;
     for (let i = 0; i < n; i++) this.contactSolids[i] = contacts[i]!.solid;
+    const softTouches = this.scorer.softTouches;
     this.scorer.update(t, this.pose, this.contactSolids, n);
+    if (this.scorer.softTouches > softTouches) this.options.count?.('soft_touches');
     this.touch.accumulate(contacts, n, dt);
 
     const stamp = this.stamp;

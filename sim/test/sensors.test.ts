@@ -109,6 +109,24 @@ describe('tactile skin', () => {
   });
 });
 
+describe('soft obstacles', () => {
+  it('are felt by the skin and counted as touches, not collisions', async () => {
+    const { sim, captured, counts } = await makeSim(scenarioWith('  obstacles:\n    - {type: box, position: [1.0, 0], size: [0.4, 2, 1], material: soft}'));
+    sim.start();
+    let maxPressure = 0;
+    for (let i = 0; i < 250; i++) {
+      sim.command({ linear: { x: 0.4, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } });
+      sim.step();
+      const last = captured.tactile.at(-1) as TactileArray | undefined;
+      if (last !== undefined) maxPressure = Math.max(maxPressure, ...last.pressures);
+    }
+    expect(maxPressure).toBeGreaterThan(1);
+    expect(sim.scorer.snapshot().collisions).toBe(0);
+    expect(counts.get('soft_touches')).toBe(1);
+    sim.dispose();
+  });
+});
+
 describe('camera', () => {
   it('renders an rgb8 image with camera info, darker with lower lighting', async () => {
     const mean = (img: Image) => img.data.reduce((s, v) => s + v, 0) / img.data.length;

@@ -27,6 +27,8 @@ export interface ScoreSnapshot {
  */
 export class Scorer {
   collisions = 0;
+  /** New contacts with `soft` solids (not collisions). */
+  softTouches = 0;
   minClearance = Infinity;
   infractions = 0;
   timeToGoal: number | null = null;
@@ -60,7 +62,11 @@ export class Scorer {
     for (let c = 0; c < contactCount; c++) {
       const s = contactSolids[c] as number;
       if (s < 0) continue;
-      if (t - this.lastContact[s]! > COLLISION_DEBOUNCE_SEC) this.collisions++;
+      if (t - this.lastContact[s]! > COLLISION_DEBOUNCE_SEC) {
+        // Brushing a soft obstacle (a curtain, foam) is how a robot finds it, not a crash: counted apart.
+        if (this.world.solids[s]!.material === 'soft') this.softTouches++;
+        else this.collisions++;
+      }
       this.lastContact[s] = t;
     }
     const corners = rectCorners(pose.x, pose.y, pose.yaw, this.footprint.length / 2, this.footprint.width / 2, this.corners);
