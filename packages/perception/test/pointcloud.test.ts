@@ -178,6 +178,12 @@ describe('PointCloudPipeline', () => {
     expect(res.obstacles[0]!.nearestDistance).toBeCloseTo(2.75, 0);
     expect(res.sectorRanges[0]).toBeCloseTo(2.75, 0); // sector 0 = straight ahead
     expect(pipeline.process(new Float32Array(0), 0).obstacles).toEqual([]);
+    // absurd coordinates with a crop box that lets them through: skipped, never a cluster
+    const wide = new PointCloudPipeline({ crop: { min: [-1e38, -1e38, -1e38], max: [1e38, 1e38, 1e38] }, cluster: { minPoints: 1 } });
+    const absurd = Float32Array.of(1e30, 0, 0, -1e30, 5e29, 0, 3e37, 3e37, 3e37, 1, 1, 0);
+    const r3 = wide.process(absurd, 4);
+    expect(r3.voxels).toBe(1);
+    expect(r3.obstacles.every((o) => o.center.every((v) => Math.abs(v) < 10))).toBe(true);
     const nan = new Float32Array(300).fill(NaN);
     const r2 = pipeline.process(nan, 100);
     expect(r2.voxels).toBe(0);

@@ -28,7 +28,8 @@ export class VoxelGrid {
       const x = xyz[j]!;
       const y = xyz[j + 1]!;
       const z = xyz[j + 2]!;
-      if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) continue;
+      // NaN/Inf and absurd coordinates (beyond ±1000 km, where voxel indices leave int32) are skipped
+      if (!(Math.abs(x) < 1e6 && Math.abs(y) < 1e6 && Math.abs(z) < 1e6)) continue;
       const before = hash.size;
       const id = hash.insert(Math.floor(x * inv), Math.floor(y * inv), Math.floor(z * inv));
       const k = id * 3;
