@@ -30,7 +30,7 @@ export const cameraEncoder = defineNode({
   ],
   async configure(ctx) {
     const p = ctx.params;
-    const backend = await initBackend();
+    const backend = await initBackend({ log: (m) => ctx.log.info(m) });
     ctx.diagnostics.gauge('tf_backend', backend.name);
     const vit = new VitEncoder({ imageSize: p.image_size, patchSize: p.patch_size, dim: p.width, depth: p.depth, heads: p.heads, pool: p.pool, tokenDim: p.token_dim, seed: p.seed });
     if (p.model !== '') await loadModelInto(vit, p.model, (path) => ctx.readResource(path));

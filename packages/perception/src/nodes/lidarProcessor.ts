@@ -74,7 +74,7 @@ export const lidarProcessor = defineNode({
     const getEncoder = (): PointEncoder | undefined => {
       if (encoder !== undefined) return encoder;
       encoderLoading ??= (async () => {
-        await initBackend();
+        await initBackend({ log: (m) => ctx.log.info(m) });
         const e = new PointEncoder();
         if (p.point_encoder_model !== '') await loadModelInto(e, p.point_encoder_model, (path) => ctx.readResource(path));
         encoder = e;
@@ -135,9 +135,13 @@ export const lidarProcessor = defineNode({
         );
         return sub;
       },
-      shutdown() {
+      async shutdown() {
+        // an encoder still loading is disposed when it arrives
+        const pending = encoderLoading;
+        encoderLoading = undefined;
         encoder?.dispose();
         encoder = undefined;
+        if (pending !== undefined) (await pending.catch(() => undefined))?.dispose();
       },
     };
   },
