@@ -59,7 +59,7 @@ describe('GCC-PHAT direction of arrival', () => {
     expect(Math.abs(wrapAngle(est - bearing)) * (180 / Math.PI)).toBeLessThanOrEqual(10);
   });
 
-  it('recovers an integer delay exactly and a fractional one to 0.1 sample', () => {
+  it('recovers integer and fractional delays to 0.1 sample (PHAT and PHAT-β)', () => {
     const rng = createRng(4);
     const x = Float32Array.from({ length: 2048 }, () => rng() - 0.5);
     for (const d of [3, -2, 1.5, 0.25]) {
@@ -69,8 +69,11 @@ describe('GCC-PHAT direction of arrival', () => {
         both[i * 2] = x[i]!;
         both[i * 2 + 1] = y[i]!;
       }
-      const { lag } = new GccPhat({ blockSize: 1024, interpolation: 8 }).delay(both, 2, 0, 1, 512, 1024, 10);
-      expect(lag).toBeCloseTo(d, 1);
+      for (const beta of [1, 0.7]) {
+        const { lag, peak } = new GccPhat({ blockSize: 1024, interpolation: 8, beta }).delay(both, 2, 0, 1, 512, 1024, 10);
+        expect(lag).toBeCloseTo(d, 1);
+        expect(peak).toBeGreaterThan(0.5);
+      }
     }
   });
 });

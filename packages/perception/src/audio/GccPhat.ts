@@ -5,10 +5,16 @@ export interface GccPhatOptions {
   blockSize: number;
   /** Cross-correlation is interpolated this many times finer (zero-padded inverse FFT), power of two. */
   interpolation: number;
+  /**
+   * PHAT-β: the cross-spectrum is divided by |·|^β. β = 1 is pure PHAT (sharpest for broadband sources);
+   * β < 1 keeps some magnitude weighting so narrowband sources (alarms, tones) are not drowned by
+   * whitened noise bins. Default 1.
+   */
+  beta: number;
 }
 
 /**
- * Generalised cross-correlation with phase transform between two signals: the delay of `b` relative to
+ * Generalised cross-correlation with phase transform (PHAT-β) between two signals: the delay of `b` relative to
  * `a` (seconds × sampleRate = samples, fractional: interpolated IFFT + parabolic peak). PHAT whitening
  * makes the peak sharp in reverberant rooms and for coloured sources. Buffers are reused.
  */
@@ -24,7 +30,7 @@ export class GccPhat {
   private readonly corr: number[];
 
   constructor(options: Partial<GccPhatOptions> = {}) {
-    const o = { blockSize: 1024, interpolation: 4, ...options };
+    const o = { blockSize: 1024, interpolation: 4, beta: 1, ...options };
     this.options = o;
     const n = o.blockSize * 2;
     this.fft = new FFT(n);
@@ -40,7 +46,7 @@ export class GccPhat {
   /**
    * Delay (samples) of `b` relative to `a` within ±maxLag, read from interleaved buffers: channel `ca`
    * and `cb` of `data` with `channels` per frame, `frames` frames (≤ blockSize) from frame `start`.
-   * Returns the delay and the PHAT peak height (0..1, a confidence).
+   * Returns the delay and a confidence in 0..1 (PHAT peak height for β = 1, else peak-to-RMS based).
    */
   delay(data: Float32Array, channels: number, ca: number, cb: number, start: number, frames: number, maxLag: number): { lag: number; peak: number } {
     const n = this.options.blockSize * 2;
@@ -57,6 +63,7 @@ export class GccPhat {
     this.fft.realTransform(this.specB, this.padB);
     this.fft.completeSpectrum(this.specB);
     const X = this.cross;
+    const beta = this.options.beta;
     X.fill(0);
     const N = n * L;
     // conj(A)·B / |conj(A)·B| placed in the centre-padded spectrum of length N (positive then negative freqs)
@@ -67,8 +74,9 @@ export class GccPhat {
       let im = ar * bi - ai * br;
       const mag = Math.hypot(re, im);
       if (mag > 1e-20) {
-        re /= mag;
-        im /= mag;
+        const w = beta === 1 ? 1 / mag : mag ** -beta;
+        re *= w;
+        im *= w;
       } else {
         re = 0;
         im = 0;
@@ -100,7 +108,12 @@ export class GccPhat {
     const y0 = at(bestK - 1), y1 = best, y2 = at(bestK + 1);
     const denom = y0 - 2 * y1 + y2;
     const frac = denom < 0 ? (0.5 * (y0 - y2)) / denom : 0;
-    // inverseTransform scales by 1/N; a perfect PHAT peak is n/N
-    return { lag: (bestK + Math.max(-0.5, Math.min(0.5, frac))) / L, peak: Math.min(1, (best * N) / n) };
+    // inverseTransform scales by 1/N; a perfect PHAT peak is n/N. With β < 1 the height is not a
+    // probability, so the confidence is the peak over the correlation's RMS, squashed to 0..1.
+    let ss = 0;
+    for (let k = 0; k < N; k++) ss += c[2 * k]! * c[2 * k]!;
+    const rms = Math.sqrt(ss / N);
+    const peak = beta === 1 ? Math.min(1, (best * N) / n) : rms > 0 ? 1 - Math.exp(-best / rms / 10) : 0;
+    return { lag: (bestK + Math.max(-0.5, Math.min(0.5, frac))) / L, peak };
   }
 }
