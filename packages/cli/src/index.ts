@@ -1,1 +1,3 @@
-export {};
+export { main } from './main.js';
+export { commands } from './commands.js';
+export type { CliCommand, CliIo } from './CliCommand.js';

@@ -1,0 +1,6 @@
+import type { CliCommand } from './CliCommand.js';
+
+/**
+ * Every sub-command, in `sensorium --help` order. Each lives in `commands/<name>.ts` and exports `command`.
+ */
+export const commands: readonly CliCommand[] = [];
