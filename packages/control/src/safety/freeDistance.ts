@@ -11,6 +11,8 @@ export interface SectorScan {
   angleMin: number;
   angleIncrement: number;
   ranges: ArrayLike<number>;
+  /** Where the scanner sits on base_link's x axis, m (sector ranges are measured from it). Default 0. */
+  originX?: number;
 }
 
 /**
@@ -24,11 +26,12 @@ export function freeDistance(scan: SectorScan, footprint: Footprint, direction: 
   const halfLength = footprint.length / 2;
   let best = Infinity;
   const n = scan.ranges.length;
+  const originX = scan.originX ?? 0;
   for (let i = 0; i < n; i++) {
     const r = scan.ranges[i]!;
     if (!(r > 0) || !Number.isFinite(r)) continue;
     const angle = scan.angleMin + i * scan.angleIncrement;
-    const x = r * Math.cos(angle) * direction;
+    const x = (originX + r * Math.cos(angle)) * direction;
     const y = r * Math.sin(angle);
     if (x <= 0 || Math.abs(y) > halfWidth) continue;
     const d = Math.max(0, x - halfLength);

@@ -1,0 +1,9 @@
+import type { NodeDefinition, ParamSpecs } from '@sensorium/core';
+import { policyNode } from './policy/policyNode.js';
+import { safetySupervisorNode } from './safety/safetySupervisorNode.js';
+
+/** The node types this package provides, for the CLI's NodeRegistry (`exec: policy`, `exec: safety_supervisor`). */
+export const controlNodes: readonly NodeDefinition<ParamSpecs>[] = [
+  policyNode as unknown as NodeDefinition<ParamSpecs>,
+  safetySupervisorNode as unknown as NodeDefinition<ParamSpecs>,
+];

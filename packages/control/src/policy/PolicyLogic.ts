@@ -1,0 +1,198 @@
+import type { Detection3DArray, FusedPercept, Odometry, PoseStamped, TFMessage } from '@sensorium/core';
+import { policyFeatureDim, writePolicyFeatures } from '@sensorium/fusion';
+import { yawOf } from './yawOf.js';
+
+/** What the policy node runs per percept: the fusion package's PolicyHead, or any stand-in in tests. */
+export interface PolicyActor {
+  act(features: Float32Array): { linear: number; angular: number };
+}
+
+export interface PolicyOptions {
+  /** Map bounds `[xmin, ymin, xmax, ymax]` in the goal's frame; goals outside are rejected. Empty = unbounded. */
+  mapBounds: readonly number[];
+  /** A goal closer than this to a perceived obstacle box (m, box inflated by it) is rejected. */
+  obstacleMargin: number;
+  /** Within this distance of the goal the policy commands zero (m). */
+  goalTolerance: number;
+  /** A percept or pose older than this (s of clock time since arrival) → zero command. */
+  staleTimeout: number;
+  /** x of the LiDAR in base_link (obstacles arrive in lidar_link), m. */
+  lidarOffsetX: number;
+  /** Embedding width of the percepts the head was trained on. */
+  embeddingDim: number;
+}
+
+export interface PolicyCommand {
+  linear: number;
+  angular: number;
+  /** Why the command is zero, or `driving`. */
+  state: 'driving' | 'no_goal' | 'goal_reached' | 'stale_percept' | 'no_pose';
+}
+
+/** Planar pose of base_link in the goal's frame. */
+interface Pose2 {
+  x: number;
+  y: number;
+  yaw: number;
+}
+
+/**
+ * The policy node's logic, without transport: tracks the goal, the robot pose (odom composed with the
+ * newest map→odom from tf) and perceived obstacles, and turns each FusedPercept into a command through the
+ * learned head. Every zero it commands says why.
+ */
+export class PolicyLogic {
+  readonly options: PolicyOptions;
+  private goal: { frame: string; x: number; y: number } | undefined;
+  private readonly odomPose: Pose2 = { x: 0, y: 0, yaw: 0 };
+  private odomTime = -Infinity;
+  private readonly mapToOdom: Pose2 = { x: 0, y: 0, yaw: 0 };
+  private haveMapToOdom = false;
+  private perceptTime = -Infinity;
+  private readonly features: Float32Array;
+  private readonly goalInBase = { x: 0, y: 0 };
+  private readonly command: PolicyCommand = { linear: 0, angular: 0, state: 'no_goal' };
+  /** Perceived obstacle boxes in the odom frame (centre, half extents), for rejecting goals inside them. */
+  private readonly obstacles: { x: number; y: number; hx: number; hy: number }[] = [];
+
+  constructor(
+    private readonly actor: PolicyActor,
+    options: PolicyOptions,
+  ) {
+    this.options = options;
+    this.features = new Float32Array(policyFeatureDim(options.embeddingDim));
+  }
+
+  /** Sets the goal. Returns a rejection message (and keeps no goal) when it is outside the map or inside an obstacle. */
+  setGoal(msg: PoseStamped): string | undefined {
+    const { x, y } = msg.pose.position;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      this.goal = undefined;
+      return `goal (${x}, ${y}) is not finite`;
+    }
+    const b = this.options.mapBounds;
+    if (b.length === 4 && (x < b[0]! || y < b[1]! || x > b[2]! || y > b[3]!)) {
+      this.goal = undefined;
+      return `goal (${x.toFixed(2)}, ${y.toFixed(2)}) in ${msg.header.frame_id} is outside the map [${b.join(', ')}]`;
+    }
+    const frame = msg.header.frame_id === '' ? 'map' : msg.header.frame_id;
+    const inOdom = this.toOdom(frame, x, y);
+    const m = this.options.obstacleMargin;
+    for (const o of this.obstacles) {
+      if (Math.abs(inOdom.x - o.x) <= o.hx + m && Math.abs(inOdom.y - o.y) <= o.hy + m) {
+        this.goal = undefined;
+        return `goal (${x.toFixed(2)}, ${y.toFixed(2)}) in ${frame} is inside a perceived obstacle at (${o.x.toFixed(2)}, ${o.y.toFixed(2)}) odom`;
+      }
+    }
+    this.goal = { frame, x, y };
+    return undefined;
+  }
+
+  get hasGoal(): boolean {
+    return this.goal !== undefined;
+  }
+
+  odom(msg: Odometry, nowSec: number): void {
+    const p = msg.pose.pose;
+    this.odomPose.x = p.position.x;
+    this.odomPose.y = p.position.y;
+    this.odomPose.yaw = yawOf(p.orientation);
+    this.odomTime = nowSec;
+  }
+
+  tf(msg: TFMessage): void {
+    for (const t of msg.transforms) {
+      if (t.header.frame_id === 'map' && t.child_frame_id === 'odom') {
+        this.mapToOdom.x = t.transform.translation.x;
+        this.mapToOdom.y = t.transform.translation.y;
+        this.mapToOdom.yaw = yawOf(t.transform.rotation);
+        this.haveMapToOdom = true;
+      }
+    }
+  }
+
+  /** Perceived obstacles (lidar_link) → odom, kept for goal checks. */
+  obstaclesSeen(msg: Detection3DArray): void {
+    const pose = this.odomPose;
+    const c = Math.cos(pose.yaw);
+    const s = Math.sin(pose.yaw);
+    const list = this.obstacles;
+    const n = msg.detections.length;
+    while (list.length < n) list.push({ x: 0, y: 0, hx: 0, hy: 0 });
+    list.length = n;
+    for (let i = 0; i < n; i++) {
+      const d = msg.detections[i]!;
+      const o = list[i]!;
+      const bx = d.bbox.center.position.x + this.options.lidarOffsetX;
+      const by = d.bbox.center.position.y;
+      const half = Math.max(d.bbox.size.x, d.bbox.size.y) / 2; // yaw-agnostic: the box's bounding square
+      o.x = pose.x + c * bx - s * by;
+      o.y = pose.y + s * bx + c * by;
+      o.hx = half;
+      o.hy = half;
+    }
+  }
+
+  /** A percept arrived at clock time `nowSec`: the command to publish. The returned object is reused. */
+  percept(msg: FusedPercept, nowSec: number): PolicyCommand {
+    this.perceptTime = nowSec;
+    const cmd = this.command;
+    if (!this.locate(nowSec)) return cmd;
+    writePolicyFeatures(this.features, msg, this.goalInBase);
+    const action = this.actor.act(this.features);
+    cmd.linear = action.linear;
+    cmd.angular = action.angular;
+    cmd.state = 'driving';
+    return cmd;
+  }
+
+  /** Timer check between percepts: a zero command when the percept went stale, else undefined. */
+  watchdog(nowSec: number): PolicyCommand | undefined {
+    if (nowSec - this.perceptTime <= this.options.staleTimeout) return undefined;
+    return this.zero('stale_percept');
+  }
+
+  /** Puts the goal in base_link into `goalInBase`; false (command zeroed with the reason) when not driving. */
+  private locate(nowSec: number): boolean {
+    const goal = this.goal;
+    if (goal === undefined) return (this.zero('no_goal'), false);
+    if (nowSec - this.odomTime > this.options.staleTimeout) return (this.zero('no_pose'), false);
+    const g = this.toOdom(goal.frame, goal.x, goal.y);
+    const dx = g.x - this.odomPose.x;
+    const dy = g.y - this.odomPose.y;
+    if (Math.hypot(dx, dy) <= this.options.goalTolerance) return (this.zero('goal_reached'), false);
+    const c = Math.cos(this.odomPose.yaw);
+    const s = Math.sin(this.odomPose.yaw);
+    this.goalInBase.x = c * dx + s * dy;
+    this.goalInBase.y = -s * dx + c * dy;
+    return true;
+  }
+
+  private readonly odomPoint = { x: 0, y: 0 };
+
+  /** A point in `frame` (map or odom) → odom, through the newest map→odom. */
+  private toOdom(frame: string, x: number, y: number): { x: number; y: number } {
+    const out = this.odomPoint;
+    if (frame !== 'map' || !this.haveMapToOdom) {
+      out.x = x;
+      out.y = y;
+      return out;
+    }
+    const t = this.mapToOdom;
+    const dx = x - t.x;
+    const dy = y - t.y;
+    const c = Math.cos(t.yaw);
+    const s = Math.sin(t.yaw);
+    out.x = c * dx + s * dy;
+    out.y = -s * dx + c * dy;
+    return out;
+  }
+
+  private zero(state: PolicyCommand['state']): PolicyCommand {
+    const cmd = this.command;
+    cmd.linear = 0;
+    cmd.angular = 0;
+    cmd.state = state;
+    return cmd;
+  }
+}

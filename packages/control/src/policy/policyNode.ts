@@ -1,0 +1,135 @@
+import { Subscription } from 'rxjs';
+import { DefaultQoS, LatchedQoS, SensorDataQoS, defineNode, double, doubleArray, mapSafe, string } from '@sensorium/core';
+import type { Twist } from '@sensorium/core';
+import { loadPolicyHead } from '@sensorium/fusion';
+import { initBackend } from '@sensorium/ml';
+import { PolicyLogic } from './PolicyLogic.js';
+
+export const policyParams = {
+  model_dir: string('models/policy', { description: 'policy head directory (model.json + weights.bin), relative to the repository root' }),
+  rate: double(10, { min: 1, max: 200, description: 'watchdog rate, Hz: a zero command is published this often while fusion/percept is stale' }),
+  stale_timeout: double(0.3, { min: 0.01, max: 10, description: 'fusion/percept or odom older than this (s since arrival) → zero command' }),
+  goal_tolerance: double(0.25, { min: 0.01, max: 5, description: 'within this distance of the goal the policy stops, m' }),
+  map_bounds: doubleArray([], { description: 'xmin ymin xmax ymax of the map in the goal frame, m; goals outside are rejected (empty = unbounded)' }),
+  obstacle_margin: double(0.1, { min: 0, max: 5, description: 'goals within this distance of a perceived obstacle box are rejected, m' }),
+  lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (perception/obstacles frame), m' }),
+};
+
+/**
+ * `policy`: FusedPercept + goal_pose + odom (+ map→odom from tf) → `cmd_vel_raw` through the learned policy
+ * head (@sensorium/fusion). One command per percept; zero while there is no goal, at the goal, and whenever
+ * fusion/percept goes stale. Rejected goals are logged and counted.
+ */
+export const policyNode = defineNode({
+  exec: 'policy',
+  description: 'Learned policy head: fused percept + goal → cmd_vel_raw (zero when the percept is stale)',
+  parameters: policyParams,
+  inputs: [
+    { topic: 'fusion/percept', type: 'sensorium_msgs/msg/FusedPercept', qos: 'default', description: 'fused embedding and obstacle summary' },
+    { topic: 'goal_pose', type: 'geometry_msgs/msg/PoseStamped', qos: 'latched', description: 'goal in map (or odom)' },
+    { topic: 'odom', type: 'nav_msgs/msg/Odometry', qos: 'sensor', description: 'robot pose in odom' },
+    { topic: 'tf', type: 'tf2_msgs/msg/TFMessage', qos: 'default', description: 'map→odom' },
+    { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor', description: 'goals inside a perceived obstacle are rejected' },
+  ],
+  outputs: [{ topic: 'cmd_vel_raw', type: 'geometry_msgs/msg/Twist', description: 'policy command, to the safety supervisor' }],
+  async configure(ctx) {
+    const p = ctx.params;
+    if (p.map_bounds.length !== 0 && p.map_bounds.length !== 4) {
+      ctx.log.warn('map_bounds needs 4 values (xmin ymin xmax ymax); goals are not bounds-checked', { map_bounds: p.map_bounds });
+    }
+    await initBackend({ log: (m) => ctx.log.info(m) });
+    const head = await loadPolicyHead({ read: (path) => ctx.readResource(path) }, p.model_dir);
+    ctx.log.info('policy head loaded', { model_dir: p.model_dir, input_dim: head.inputDim });
+    const logic = new PolicyLogic(head, {
+      mapBounds: p.map_bounds,
+      obstacleMargin: p.obstacle_margin,
+      goalTolerance: p.goal_tolerance,
+      staleTimeout: p.stale_timeout,
+      lidarOffsetX: p.lidar_offset_x,
+      embeddingDim: head.embeddingDim,
+    });
+    let disposed = false;
+    return {
+      activate() {
+        const subscription = new Subscription();
+        const out = ctx.advertise('cmd_vel_raw', 'geometry_msgs/msg/Twist');
+        const twist: Twist = { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } };
+        let lastState = '';
+        const publish = (cmd: { linear: number; angular: number; state: string }): void => {
+          twist.linear.x = cmd.linear;
+          twist.angular.z = cmd.angular;
+          out.publish(twist);
+          if (cmd.state !== lastState) {
+            ctx.diagnostics.gauge('state', cmd.state);
+            if (cmd.state === 'goal_reached') ctx.log.info('goal reached');
+            lastState = cmd.state;
+          }
+        };
+        subscription.add(
+          ctx
+            .subscribe('goal_pose', 'geometry_msgs/msg/PoseStamped', LatchedQoS)
+            .pipe(
+              mapSafe(ctx, 'goal_pose', (goal) => {
+                const rejected = logic.setGoal(goal);
+                if (rejected !== undefined) {
+                  ctx.log.warn(`goal rejected: ${rejected}`, { topic: ctx.resolve('goal_pose') });
+                  ctx.diagnostics.count('goal_rejected');
+                } else {
+                  ctx.log.info('goal accepted', { x: goal.pose.position.x, y: goal.pose.position.y, frame: goal.header.frame_id });
+                }
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('odom', 'nav_msgs/msg/Odometry', SensorDataQoS)
+            .pipe(mapSafe(ctx, 'odom', (m) => logic.odom(m, ctx.clock.nowSec())))
+            .subscribe(),
+        );
+        subscription.add(ctx.subscribe('tf', 'tf2_msgs/msg/TFMessage', DefaultQoS).pipe(mapSafe(ctx, 'tf', (m) => logic.tf(m))).subscribe());
+        subscription.add(
+          ctx
+            .subscribe('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS)
+            .pipe(mapSafe(ctx, 'perception/obstacles', (m) => logic.obstaclesSeen(m)))
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('fusion/percept', 'sensorium_msgs/msg/FusedPercept', DefaultQoS)
+            .pipe(
+              mapSafe(ctx, 'fusion/percept', (percept) => {
+                const started = performance.now();
+                publish(logic.percept(percept, ctx.clock.nowSec()));
+                ctx.diagnostics.stage('policy', performance.now() - started, percept.header.stamp);
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx.clock
+            .interval(1 / p.rate)
+            .pipe(
+              mapSafe(ctx, 'cmd_vel_raw', () => {
+                const stale = logic.watchdog(ctx.clock.nowSec());
+                if (stale !== undefined) publish(stale);
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(() => {
+          twist.linear.x = 0;
+          twist.angular.z = 0;
+          out.publish(twist);
+          out.close();
+        });
+        return subscription;
+      },
+      shutdown() {
+        if (disposed) return;
+        disposed = true;
+        head.dispose();
+      },
+    };
+  },
+});

@@ -1,0 +1,194 @@
+import { Subscription } from 'rxjs';
+import { DefaultQoS, SensorDataQoS, defineNode, double, mapSafe, toSec } from '@sensorium/core';
+import type { SafetyEvent, Twist } from '@sensorium/core';
+import { SafetySupervisor, type InterventionReason, type ObstacleBox } from './SafetySupervisor.js';
+import { detectionsToBoxes } from './detectionsToBoxes.js';
+import { InvalidCommandError } from './InvalidCommandError.js';
+
+export const safetySupervisorParams = {
+  rate: double(20, { min: 1, max: 500, description: 'cmd_vel publish rate, Hz (every step applies all checks)' }),
+  max_linear: double(1.0, { min: 0, max: 10, description: 'linear speed limit, m/s' }),
+  max_angular: double(2.0, { min: 0, max: 20, description: 'yaw rate limit, rad/s' }),
+  max_linear_accel: double(1.0, { min: 0.01, max: 50, description: 'linear acceleration limit, m/s²' }),
+  max_linear_decel: double(3.0, { min: 0.01, max: 50, description: 'linear deceleration limit, m/s² (stops are not slowed by comfort limits)' }),
+  max_angular_accel: double(4.0, { min: 0.01, max: 100, description: 'yaw acceleration limit, rad/s²' }),
+  stop_ttc: double(0.5, { min: 0, max: 30, description: 'time to collision below which the robot stops, s' }),
+  slow_ttc: double(2.0, { min: 0, max: 60, description: 'time to collision below which speed scales down linearly, s' }),
+  stop_distance: double(0.12, { min: 0, max: 5, description: 'free distance ahead below which nothing moves towards the obstacle, m' }),
+  stale_timeout: double(0.3, { min: 0.01, max: 10, description: 'an obstacle-capable input (LiDAR, camera) older than this is stale; all stale → stop, s' }),
+  command_timeout: double(0.5, { min: 0.01, max: 10, description: 'watchdog: no cmd_vel_raw for this long → stop, s' }),
+  backoff_speed: double(0.15, { min: 0, max: 1, description: 'speed of the back-off away from a touch contact, m/s' }),
+  backoff_duration: double(0.6, { min: 0, max: 10, description: 'back-off duration after a contact, s' }),
+  contact_hold: double(0.5, { min: 0, max: 10, description: 'standstill after a back-off before commands are obeyed again, s' }),
+  footprint_length: double(0.5, { min: 0.01, max: 10, description: 'robot footprint along x, centred on base_link, m' }),
+  footprint_width: double(0.4, { min: 0.01, max: 10, description: 'robot footprint along y, m' }),
+  lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (sectors and obstacles are in lidar_link), m' }),
+  contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (contacts with taxels always count when 0)' }),
+};
+
+/**
+ * `safety_supervisor`: `cmd_vel_raw` (any policy, or teleop) → `cmd_vel`, at `rate` on the node's clock.
+ * The logic is `SafetySupervisor`; this wires topics, parameters and diagnostics. Each intervention onset is
+ * counted (`intervention.<reason>`) and published on `safety/events`; NaN/inf commands are dropped and counted.
+ */
+export const safetySupervisorNode = defineNode({
+  exec: 'safety_supervisor',
+  description: 'Safety supervisor: TTC speed scaling, contact back-off, stale-sensor stop, limits, watchdog (cmd_vel_raw → cmd_vel)',
+  parameters: safetySupervisorParams,
+  inputs: [
+    { topic: 'cmd_vel_raw', type: 'geometry_msgs/msg/Twist', qos: 'default', description: 'command to supervise (policy or teleop)' },
+    { topic: 'perception/lidar/sectors', type: 'sensorium_msgs/msg/SectorRanges', qos: 'sensor', description: 'LiDAR minimum range per sector (lidar_link)' },
+    { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor', description: 'LiDAR obstacle boxes (lidar_link)' },
+    { topic: 'perception/vision/tokens', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor', description: 'camera liveness (image stamps)' },
+    { topic: 'perception/touch/contacts', type: 'sensorium_msgs/msg/TouchContacts', qos: 'sensor', description: 'touch contacts → back-off' },
+  ],
+  outputs: [
+    { topic: 'cmd_vel', type: 'geometry_msgs/msg/Twist', description: 'supervised command to the base' },
+    { topic: 'safety/events', type: 'sensorium_msgs/msg/SafetyEvent', description: 'one per intervention onset' },
+  ],
+  configure(ctx) {
+    const p = ctx.params;
+    if (p.slow_ttc < p.stop_ttc) {
+      ctx.log.warn('slow_ttc below stop_ttc: speed scaling disabled, only stops', { slow_ttc: p.slow_ttc, stop_ttc: p.stop_ttc });
+    }
+    const logic = new SafetySupervisor({
+      maxLinear: p.max_linear,
+      maxAngular: p.max_angular,
+      maxLinearAccel: p.max_linear_accel,
+      maxLinearDecel: p.max_linear_decel,
+      maxAngularAccel: p.max_angular_accel,
+      stopTtc: p.stop_ttc,
+      slowTtc: Math.max(p.slow_ttc, p.stop_ttc),
+      stopDistance: p.stop_distance,
+      staleTimeout: p.stale_timeout,
+      commandTimeout: p.command_timeout,
+      backoffSpeed: p.backoff_speed,
+      backoffDuration: p.backoff_duration,
+      contactHold: p.contact_hold,
+      footprint: { length: p.footprint_length, width: p.footprint_width },
+    });
+    const rawTopic = ctx.resolve('cmd_vel_raw');
+    return {
+      activate() {
+        const subscription = new Subscription();
+        const cmdVel = ctx.advertise('cmd_vel', 'geometry_msgs/msg/Twist');
+        const events = ctx.advertise('safety/events', 'sensorium_msgs/msg/SafetyEvent');
+        // Reused: publishing passes by reference on LocalTransport and subscribers treat messages as immutable
+        // until the next one, which is the ROS Twist contract too.
+        const twist: Twist = { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } };
+        const active = new Set<InterventionReason>();
+        const boxes: ObstacleBox[] = [];
+        const publishEvent = (reason: InterventionReason, detail: string, scale: number): void => {
+          ctx.diagnostics.count(`intervention.${reason}`);
+          ctx.diagnostics.count('interventions');
+          const event: SafetyEvent = { header: { stamp: ctx.clock.now(), frame_id: 'base_link' }, reason, detail, scale };
+          events.publish(event);
+        };
+
+        subscription.add(
+          ctx
+            .subscribe('cmd_vel_raw', 'geometry_msgs/msg/Twist', DefaultQoS)
+            .pipe(
+              mapSafe(ctx, 'cmd_vel_raw', (msg) => {
+                if (!logic.command(msg.linear.x, msg.angular.z, ctx.clock.nowSec())) {
+                  publishEvent('invalid_command', `non-finite command linear.x=${msg.linear.x} angular.z=${msg.angular.z} dropped`, 0);
+                  throw new InvalidCommandError(rawTopic, msg.linear.x, msg.angular.z);
+                }
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'perception/lidar/sectors', (msg) => {
+                logic.sectors({ angleMin: msg.angle_min, angleIncrement: msg.angle_increment, ranges: msg.ranges, originX: p.lidar_offset_x }, toSec(msg.header.stamp));
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS)
+            .pipe(mapSafe(ctx, 'perception/obstacles', (msg) => logic.obstacles(detectionsToBoxes(msg, p.lidar_offset_x, boxes), toSec(msg.header.stamp))))
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('perception/vision/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS)
+            .pipe(mapSafe(ctx, 'perception/vision/tokens', (msg) => logic.alive('camera', toSec(msg.header.stamp))))
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('perception/touch/contacts', 'sensorium_msgs/msg/TouchContacts', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'perception/touch/contacts', (msg) => {
+                const touching = msg.taxels.length > 0 && msg.total_pressure > p.contact_pressure;
+                if (touching || msg.bump) logic.contact(msg.bearing, ctx.clock.nowSec());
+              }),
+            )
+            .subscribe(),
+        );
+
+        let last = ctx.clock.nowSec();
+        subscription.add(
+          ctx.clock
+            .interval(1 / p.rate)
+            .pipe(
+              mapSafe(ctx, 'cmd_vel', () => {
+                const started = performance.now();
+                const now = ctx.clock.nowSec();
+                const out = logic.step(now, Math.max(0, now - last));
+                last = now;
+                for (const reason of out.interventions) {
+                  if (!active.has(reason)) publishEvent(reason, describe(reason, out.timeToCollision), out.scale);
+                }
+                active.clear();
+                for (const reason of out.interventions) active.add(reason);
+                twist.linear.x = out.linear;
+                twist.angular.z = out.angular;
+                cmdVel.publish(twist);
+                ctx.diagnostics.gauge('scale', out.scale);
+                ctx.diagnostics.gauge('ttc', Number.isFinite(out.timeToCollision) ? out.timeToCollision : 'inf');
+                ctx.diagnostics.stage('safety', performance.now() - started);
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(() => {
+          // Deactivation leaves the base with a zero command, never the last one.
+          twist.linear.x = 0;
+          twist.angular.z = 0;
+          cmdVel.publish(twist);
+          cmdVel.close();
+          events.close();
+        });
+        return subscription;
+      },
+    };
+  },
+});
+
+function describe(reason: InterventionReason, ttc: number): string {
+  switch (reason) {
+    case 'ttc_slowdown':
+    case 'ttc_stop':
+      return `time to collision ${ttc.toFixed(2)} s`;
+    case 'contact_backoff':
+      return 'touch contact: backing off';
+    case 'contact_stop':
+      return 'touch contact: holding still';
+    case 'stale_inputs':
+      return 'every obstacle-capable input (LiDAR, camera) is stale';
+    case 'cmd_timeout':
+      return 'no cmd_vel_raw within command_timeout';
+    case 'velocity_limit':
+      return 'command beyond the velocity limits';
+    case 'accel_limit':
+      return 'acceleration limited';
+    case 'invalid_command':
+      return 'non-finite command dropped';
+  }
+}
