@@ -6,7 +6,7 @@ import { detectionsToBoxes } from './detectionsToBoxes.js';
 import { InvalidCommandError } from './InvalidCommandError.js';
 
 export const safetySupervisorParams = {
-  rate: double(20, { min: 1, max: 500, description: 'cmd_vel publish rate, Hz (every step applies all checks)' }),
+  rate: double(20, { min: 1, max: 500, description: 'cmd_vel rate without new commands, Hz (watchdog, staleness, ramps); each cmd_vel_raw is also answered at once' }),
   max_linear: double(1.0, { min: 0, max: 10, description: 'linear speed limit, m/s' }),
   max_angular: double(2.0, { min: 0, max: 20, description: 'yaw rate limit, rad/s' }),
   max_linear_accel: double(1.0, { min: 0.01, max: 50, description: 'linear acceleration limit, m/s²' }),
@@ -85,6 +85,26 @@ export const safetySupervisorNode = defineNode({
           events.publish(event);
         };
 
+        let last = ctx.clock.nowSec();
+        /** One supervised step at clock now: on each tick (watchdog, staleness, ramps) and each new command. */
+        const emit = (): void => {
+          const started = performance.now();
+          const now = ctx.clock.nowSec();
+          const out = logic.step(now, Math.max(0, now - last));
+          last = now;
+          for (const reason of out.interventions) {
+            if (!active.has(reason)) publishEvent(reason, describe(reason, out.timeToCollision), out.scale);
+          }
+          active.clear();
+          for (const reason of out.interventions) active.add(reason);
+          twist.linear.x = out.linear;
+          twist.angular.z = out.angular;
+          cmdVel.publish(twist);
+          ctx.diagnostics.gauge('scale', out.scale);
+          ctx.diagnostics.gauge('ttc', Number.isFinite(out.timeToCollision) ? out.timeToCollision : 'inf');
+          ctx.diagnostics.stage('safety', performance.now() - started);
+        };
+
         subscription.add(
           ctx
             .subscribe('cmd_vel_raw', 'geometry_msgs/msg/Twist', DefaultQoS)
@@ -94,6 +114,8 @@ export const safetySupervisorNode = defineNode({
                   publishEvent('invalid_command', `non-finite command linear.x=${msg.linear.x} angular.z=${msg.angular.z} dropped`, 0);
                   throw new InvalidCommandError(rawTopic, msg.linear.x, msg.angular.z);
                 }
+                // A fresh command goes out at once (no wait for the next tick): lowest sensor → cmd_vel latency.
+                emit();
               }),
             )
             .subscribe(),
@@ -132,29 +154,10 @@ export const safetySupervisorNode = defineNode({
             .subscribe(),
         );
 
-        let last = ctx.clock.nowSec();
         subscription.add(
           ctx.clock
             .interval(1 / p.rate)
-            .pipe(
-              mapSafe(ctx, 'cmd_vel', () => {
-                const started = performance.now();
-                const now = ctx.clock.nowSec();
-                const out = logic.step(now, Math.max(0, now - last));
-                last = now;
-                for (const reason of out.interventions) {
-                  if (!active.has(reason)) publishEvent(reason, describe(reason, out.timeToCollision), out.scale);
-                }
-                active.clear();
-                for (const reason of out.interventions) active.add(reason);
-                twist.linear.x = out.linear;
-                twist.angular.z = out.angular;
-                cmdVel.publish(twist);
-                ctx.diagnostics.gauge('scale', out.scale);
-                ctx.diagnostics.gauge('ttc', Number.isFinite(out.timeToCollision) ? out.timeToCollision : 'inf');
-                ctx.diagnostics.stage('safety', performance.now() - started);
-              }),
-            )
+            .pipe(mapSafe(ctx, 'cmd_vel', () => emit()))
             .subscribe(),
         );
         subscription.add(() => {
