@@ -62,9 +62,9 @@ describe('safety_supervisor node', () => {
   it('passes a clear command through: each command answered at once, plus ticks at its rate', async () => {
     const { clock, out, pub, events } = await start();
     run(clock, 1, (t) => {
-      pub.raw.publish(twist(0.5, 0.3));
       pub.sectors.publish(sectors(t));
       pub.vision.publish(tokens(t));
+      pub.raw.publish(twist(0.5, 0.3));
     });
     expect(out.length).toBe(20 + 20);
     expect(out.at(-1)!.linear.x).toBeCloseTo(0.5);
