@@ -163,3 +163,17 @@ describe('SafetySupervisor', () => {
     expect(s.step(2.1, 0.1).linear).toBeCloseTo(0.6); // 1.0 − 4 m/s² × 0.1 s
   });
 });
+
+describe('SafetySupervisor steps at one instant', () => {
+  it('a second step at the same time ramps from the same base (no doubled acceleration)', () => {
+    const s = new SafetySupervisor({ maxLinearAccel: 1, maxLinearDecel: 3 });
+    s.sectors({ angleMin: -Math.PI, angleIncrement: Math.PI / 18, ranges: new Float32Array(36).fill(Infinity) }, 0);
+    s.alive('camera', 0);
+    s.command(1, 0, 0);
+    expect(s.step(0, 0).linear).toBe(0);
+    expect(s.step(0.1, 0.1).linear).toBeCloseTo(0.1);
+    s.command(1, 0, 0.1);
+    expect(s.step(0.1, 0).linear).toBeCloseTo(0.1); // answered again at 0.1 s: still 0.1, not 0.2
+    expect(s.step(0.2, 0.1).linear).toBeCloseTo(0.2);
+  });
+});

@@ -93,6 +93,11 @@ export class SafetySupervisor {
   private backoffDirection: 1 | -1 = -1;
   private outLinear = 0;
   private outAngular = 0;
+  /** Output before the newest step's instant, and that step's dt: a second step at the same instant ramps from there. */
+  private baseLinear = 0;
+  private baseAngular = 0;
+  private baseDt = 0;
+  private lastStepTime = -Infinity;
   private readonly reasons: InterventionReason[] = [];
   private readonly output: SafetyOutput = { linear: 0, angular: 0, scale: 1, interventions: this.reasons, timeToCollision: Infinity };
 
@@ -146,8 +151,22 @@ export class SafetySupervisor {
     return true;
   }
 
-  /** The command to send at `nowSec`, `dtSec` after the previous step. The returned object is reused. */
+  /**
+   * The command to send at `nowSec`, `dtSec` after the previous step. The returned object is reused. Steps
+   * repeated at one instant (a new command arriving on a tick) replace that instant's output, ramping from
+   * the same base: answering a command at once never doubles the acceleration allowed.
+   */
   step(nowSec: number, dtSec: number): SafetyOutput {
+    if (nowSec === this.lastStepTime) {
+      this.outLinear = this.baseLinear;
+      this.outAngular = this.baseAngular;
+      dtSec = this.baseDt;
+    } else {
+      this.baseLinear = this.outLinear;
+      this.baseAngular = this.outAngular;
+      this.baseDt = dtSec;
+      this.lastStepTime = nowSec;
+    }
     const o = this.options;
     const reasons = this.reasons;
     reasons.length = 0;

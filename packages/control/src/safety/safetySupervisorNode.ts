@@ -90,7 +90,7 @@ export const safetySupervisorNode = defineNode({
         const emit = (): void => {
           const started = performance.now();
           const now = ctx.clock.nowSec();
-          const out = logic.step(now, Math.max(0, now - last));
+          const out = logic.step(now, Math.max(0, now - last)); // same instant again: the logic reuses its dt
           last = now;
           for (const reason of out.interventions) {
             if (!active.has(reason)) publishEvent(reason, describe(reason, out.timeToCollision), out.scale);
