@@ -1,7 +1,11 @@
 import type { CliCommand } from './CliCommand.js';
+import { command as bench } from './commands/bench.js';
 import { command as node } from './commands/node.js';
+import { command as perceive } from './commands/perceive.js';
+import { command as run } from './commands/run.js';
+import { command as scenario } from './commands/scenario.js';
 
 /**
  * Every sub-command, in `sensorium --help` order. Each lives in `commands/<name>.ts` and exports `command`.
  */
-export const commands: readonly CliCommand[] = [node];
+export const commands: readonly CliCommand[] = [run, scenario, node, perceive, bench];
