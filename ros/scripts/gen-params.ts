@@ -3,13 +3,13 @@
 //   npx tsx ros/scripts/gen-params.ts --check   exit 1 naming every file that differs (CI)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadNodeRegistry } from '../../packages/cli/src/commands/node.js';
+import { createNodeRegistry } from '../../packages/cli/src/nodeRegistry.js';
 import { nodeOrigin } from './nodeOrigin.js';
 import { paramsYaml } from './paramsYaml.js';
 
 const paramsDir = fileURLToPath(new URL('../../launch/params/', import.meta.url));
 const check = process.argv.includes('--check');
-const registry = await loadNodeRegistry();
+const registry = createNodeRegistry();
 let stale = 0;
 for (const exec of registry.execs()) {
   const definition = registry.get(exec);

@@ -19,10 +19,17 @@ export function paramsYaml(definition: NodeDefinition<ParamSpecs>, origin: strin
   ];
   for (const [name, spec] of Object.entries(definition.parameters)) {
     lines.push(`    # ${spec.description} (${describeType(spec)})`);
-    lines.push(`    ${name}: ${formatValue(spec)}`);
+    // rcl's YAML parser cannot type an empty list, so an empty-array default stays the definition's.
+    if (isEmptyArray(spec)) lines.push(`    # ${name}: []   (default: empty; give a non-empty list to override)`);
+    else lines.push(`    ${name}: ${formatValue(spec)}`);
   }
   if (Object.keys(definition.parameters).length === 0) lines.push('    {}');
   return `${lines.join('\n')}\n`;
+}
+
+/** An array parameter whose default is empty: left out of params files (rcl cannot type `[]`). */
+export function isEmptyArray(spec: ParamSpec): boolean {
+  return (spec.type === 'double_array' || spec.type === 'string_array') && spec.default.length === 0;
 }
 
 function describeType(spec: ParamSpec): string {

@@ -5,28 +5,31 @@ import { isMap, isScalar, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { LocalTransport, NodeRuntime, ParameterError, SimClock, loadParamsFile, paramsForNode } from '@sensorium/core';
 import type { Logger } from '@sensorium/core';
-import { loadNodeRegistry } from '../../packages/cli/src/commands/node.js';
+import { createNodeRegistry } from '../../packages/cli/src/nodeRegistry.js';
 import { nodeOrigin } from '../../ros/scripts/nodeOrigin.js';
-import { paramsYaml } from '../../ros/scripts/paramsYaml.js';
+import { isEmptyArray, paramsYaml } from '../../ros/scripts/paramsYaml.js';
 import { runNode } from './runNode.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const paramsFile = (exec: string): string => join(repo, 'launch/params', `${exec}.yaml`);
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-const registry = await loadNodeRegistry();
+const registry = createNodeRegistry();
 const REQUIRED = ['camera_encoder', 'lidar_processor', 'audio_processor', 'touch_processor', 'fusion', 'policy', 'safety_supervisor', 'simulator'];
 
 describe('launch/params', () => {
   for (const exec of REQUIRED) {
-    it.skipIf(!registry.has(exec))(`${exec}: the file exists, is what the generator writes, and loads into the node with its defaults`, () => {
+    it.skipIf(!registry.has(exec))(`${exec}: the file exists, holds what the generator writes, and loads into the node with its defaults`, () => {
       const definition = registry.get(exec)!;
       const file = paramsFile(exec);
       expect(existsSync(file), `${file} (run npx tsx ros/scripts/gen-params.ts)`).toBe(true);
-      expect(readFileSync(file, 'utf8')).toBe(paramsYaml(definition, nodeOrigin(exec)));
+      // Comments (descriptions) may lag a wording change; keys and values may not.
+      const values = (text: string): string[] => text.split('\n').filter((line) => !/^\s*#/.test(line));
+      expect(values(readFileSync(file, 'utf8')), 'regenerate with npx tsx ros/scripts/gen-params.ts').toEqual(values(paramsYaml(definition, nodeOrigin(exec))));
       const loaded = loadParamsFile(file);
       for (const fqn of [`/${exec}`, `/robot1/${exec}`]) {
         const values = paramsForNode(loaded, fqn);
-        expect(Object.keys(values).sort()).toEqual(Object.keys(definition.parameters).sort());
+        const written = Object.entries(definition.parameters).filter(([, spec]) => !isEmptyArray(spec));
+        expect(Object.keys(values).sort()).toEqual(written.map(([k]) => k).sort());
         const node = new NodeRuntime(definition, { transport: new LocalTransport(), clock: new SimClock(), logger: quiet, params: [{ values, file }] });
         const defaults = Object.fromEntries(Object.entries(definition.parameters).map(([k, spec]) => [k, spec.default]));
         expect(node.params).toEqual(defaults);

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import {
   ConfigError,
   LocalTransport,
-  NodeRegistry,
   SimClock,
   SystemClock,
   createRosTransport,
@@ -20,20 +19,17 @@ import {
 } from '@sensorium/core';
 import type {
   Clock,
+  NodeRegistry,
   Graph,
   GraphDescription,
   GraphParamSource,
-  NodeDefinition,
-  ParamSpecs,
   PortSpec,
   RemapRule,
   RosArgs,
   Transport,
 } from '@sensorium/core';
-import { fusionNodes } from '@sensorium/fusion';
-import { perceptionNodes } from '@sensorium/perception';
-import { simNodes } from '@sensorium/sim';
 import type { CliCommand, CliIo } from '../CliCommand.js';
+import { createNodeRegistry } from '../nodeRegistry.js';
 
 /** The repository root: relative resource paths (models, scenarios) resolve against it, as under `sensorium run`. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -57,15 +53,9 @@ makes the nodes follow /clock.
 Example:
   sensorium node lidar_processor --ros-args -r lidar/points:=/ouster/points --params-file launch/params/lidar_processor.yaml`;
 
-/**
- * Every node executable the CLI can start. Control's nodes are looked up at run time so this command
- * keeps working while `@sensorium/control` has none.
- */
-export async function loadNodeRegistry(): Promise<NodeRegistry> {
-  const registry = new NodeRegistry().register(...perceptionNodes, ...fusionNodes, ...simNodes);
-  const control = (await import('@sensorium/control')) as { controlNodes?: readonly NodeDefinition<ParamSpecs>[] };
-  if (control.controlNodes !== undefined) registry.register(...control.controlNodes);
-  return registry;
+/** Every node executable the CLI can start (kept for callers written before `createNodeRegistry`). */
+export function loadNodeRegistry(): Promise<NodeRegistry> {
+  return Promise.resolve(createNodeRegistry());
 }
 
 /** A graph of the given executables, as a launch file would list them, every one at the root namespace. */
@@ -151,7 +141,7 @@ export async function runNodeCommand(args: readonly string[], io: CliIo, hooks: 
     io.stderr(`sensorium node: ${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  const registry = hooks.registry ?? (await loadNodeRegistry());
+  const registry = hooks.registry ?? createNodeRegistry();
   if (parsed.list) {
     const execs = registry.execs().map((exec) => ({ exec, description: registry.get(exec)?.description ?? '' }));
     io.stdout(parsed.json ? `${JSON.stringify(execs, null, 2)}\n` : execs.map((e) => `${e.exec.padEnd(20)} ${e.description}\n`).join(''));
