@@ -9,3 +9,4 @@ export * from './initializers.js';
 export * from './Module.js';
 export * from './TransformerBlock.js';
 export * from './weightsFormat.js';
+export * from './onnx/index.js';

@@ -1,0 +1,56 @@
+import { OnnxExportContext, type OnnxExportOptions, type WeightSource } from './OnnxExportContext.js';
+
+/** The ViT hyper-parameters the graph needs (structurally `VitConfig` of @sensorium/perception). */
+export interface VitOnnxConfig {
+  imageSize: number;
+  patchSize: number;
+  dim: number;
+  depth: number;
+  heads: number;
+  mlpRatio: number;
+  pool: number;
+  tokenDim: number;
+}
+
+/**
+ * Camera ViT (`VitEncoder` of @sensorium/perception) as ONNX, from its weights by name.
+ *
+ * - input `patches` [batch, patches, P·P·3]: `imageToPatches` layout (normalised RGB, patch-major);
+ * - output `tokens` [batch, outTokens, tokenDim]: pooled, projected patch tokens;
+ * - output `obstacle_ahead` [batch, 1]: obstacle-ahead probability from the class token.
+ */
+export function exportVitOnnx(weights: WeightSource, config: VitOnnxConfig, options: OnnxExportOptions = {}): Uint8Array {
+  const c = config;
+  const grid = c.imageSize / c.patchSize;
+  const patches = grid * grid;
+  const pg = grid / c.pool;
+  const outTokens = pg * pg;
+  const pd = c.patchSize * c.patchSize * 3;
+  const hidden = Math.round(c.dim * c.mlpRatio);
+  const x = new OnnxExportContext('sensorium_vit', weights, options);
+  const g = x.g;
+  const input = g.input('patches', ['batch', patches, pd], `image patches, imageToPatches layout (${grid}×${grid} patches of ${c.patchSize}² RGB, ImageNet-normalised)`);
+  const embedded = x.dense(input, 'patch/w', 'patch/b', pd, c.dim);
+  // class token broadcast to the batch: Expand to [batch, 1, dim]
+  const batch = g.op('Slice', [g.op('Shape', [input]), g.int64([0]), g.int64([1])]);
+  const clsShape = g.op('Concat', [batch, g.int64([1, c.dim])], { axis: 0 });
+  const cls = g.op('Expand', [x.init('cls', [1, c.dim], [1, 1, c.dim]), clsShape]);
+  let h = g.op('Add', [g.op('Concat', [cls, embedded], { axis: 1 }), x.init('pos', [patches + 1, c.dim])]);
+  for (let i = 0; i < c.depth; i++) h = x.transformerBlock(h, `blocks/${i}`, c.dim, c.heads, hidden);
+  h = x.layerNorm(h, 'norm/gamma', 'norm/beta', c.dim);
+  const axis1 = g.int64([1]);
+  const clsOut = g.op('Slice', [h, g.int64([0]), g.int64([1]), axis1]);
+  const patchOut = g.op('Slice', [h, g.int64([1]), g.int64([patches + 1]), axis1]);
+  const pool = new Float32Array(outTokens * patches);
+  for (let p = 0; p < patches; p++) {
+    const t = Math.floor(Math.floor(p / grid) / c.pool) * pg + Math.floor((p % grid) / c.pool);
+    pool[t * patches + p] = 1 / (c.pool * c.pool);
+  }
+  const pooled = g.op('MatMul', [g.weight('pool_matrix', [outTokens, patches], pool), patchOut]);
+  const tokens = x.dense(pooled, 'proj/w', 'proj/b', c.dim, c.tokenDim);
+  const logit = x.dense(x.gelu(x.dense(clsOut, 'obstacle/w1', 'obstacle/b1', c.dim, 32)), 'obstacle/w2', 'obstacle/b2', 32, 1);
+  const score = g.op('Reshape', [g.op('Sigmoid', [logit]), g.int64([-1, 1])]);
+  g.output(tokens, 'tokens', ['batch', outTokens, c.tokenDim], `${outTokens} pooled patch tokens of ${c.tokenDim}`);
+  g.output(score, 'obstacle_ahead', ['batch', 1], 'P(obstacle ahead) from the class token');
+  return g.toBytes({ doc: 'Sensorium camera ViT encoder', metadata: { kind: 'sensorium.vit', config: JSON.stringify(config), int8: String(options.int8 === true) } });
+}
