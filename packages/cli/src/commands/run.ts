@@ -235,18 +235,25 @@ async function runOneScenario(parsed: ScenarioArgs, io: CliIo, registry: NodeReg
     controller = parsed.controller;
   }
   let lastPrinted = -1;
-  const result = await runScenario(scenario, {
-    controller,
-    registry,
-    resourceRoot,
-    ...(parsed.seed === undefined ? {} : { seed: parsed.seed }),
-    onProgress: (p) => {
-      const second = Math.floor(p.simSeconds);
-      if (second === lastPrinted) return;
-      lastPrinted = second;
-      io.stderr(`${p.name}: ${p.simSeconds.toFixed(1)}/${p.duration.toFixed(0)} s sim, route ${(100 * p.routeCompletion).toFixed(0)}%\n`);
-    },
-  });
+  let result: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    result = await runScenario(scenario, {
+      controller,
+      registry,
+      resourceRoot,
+      ...(parsed.seed === undefined ? {} : { seed: parsed.seed }),
+      onProgress: (p) => {
+        const second = Math.floor(p.simSeconds);
+        if (second === lastPrinted) return;
+        lastPrinted = second;
+        io.stderr(`${p.name}: ${p.simSeconds.toFixed(1)}/${p.duration.toFixed(0)} s sim, route ${(100 * p.routeCompletion).toFixed(0)}%\n`);
+      },
+    });
+  } catch (error) {
+    // The stack needs trained models (models/); the built-in expert needs nothing.
+    io.stderr(`sensorium run: ${(error as Error).message}\n${parsed.controller === 'expert' ? '' : '  (the scripted controller needs no models: --controller expert)\n'}`);
+    return 1;
+  }
   const m = result.metrics;
   io.stdout(
     `${result.passed ? 'PASS' : 'FAIL'} ${result.name} (controller ${result.controller}, seed ${result.seed}): score ${m.drivingScore.toFixed(2)}, ` +
