@@ -103,6 +103,10 @@ export interface NodeCommandHooks {
   /** A transport to use instead of creating one (tests). */
   transport?: Transport;
   registry?: NodeRegistry;
+  /** A clock to use instead of the system clock or /clock-following sim time (tests step a SimClock). */
+  clock?: Clock;
+  /** Called once the nodes are configured and activated (tests drive and inspect the running graph). */
+  onStarted?: (graph: Graph) => void;
 }
 
 interface Parsed {
@@ -180,9 +184,9 @@ export async function runNodeCommand(args: readonly string[], io: CliIo, hooks: 
       }
     }
   }
-  let clock: Clock = new SystemClock();
+  let clock: Clock = hooks.clock ?? new SystemClock();
   let clockSubscription: { unsubscribe(): void } | undefined;
-  if (simTime) {
+  if (simTime && hooks.clock === undefined) {
     const sim = new SimClock();
     clockSubscription = sim.followTopic(transport, '/clock');
     clock = sim;
@@ -193,6 +197,7 @@ export async function runNodeCommand(args: readonly string[], io: CliIo, hooks: 
     for (const failure of graph.failures) io.stderr(`sensorium node: ${failure.node} failed to ${failure.transition}: ${String((failure.error as Error).message ?? failure.error)}\n`);
     if (graph.failures.length === graph.nodes.length) return 1;
     io.stderr(`sensorium node: running ${graph.nodes.map((n) => n.fullName).join(', ')} on ${transport.kind}${simTime ? ' (sim time from /clock)' : ''}\n`);
+    hooks.onStarted?.(graph);
     if (!hooks.signal.aborted) await new Promise<void>((resolve) => hooks.signal.addEventListener('abort', () => resolve(), { once: true }));
     return 0;
   } finally {
