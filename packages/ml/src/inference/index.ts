@@ -1,1 +1,3 @@
-export {};
+// One inference interface over ONNX Runtime and TensorFlow.js, backend chosen at start.
+export * from './InferenceSession.js';
+export * from './createInferenceSession.js';

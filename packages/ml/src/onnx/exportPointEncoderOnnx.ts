@@ -1,3 +1,4 @@
+import type { TensorSpec } from '../inference/InferenceSession.js';
 import { OnnxExportContext, type OnnxExportOptions, type WeightSource } from './OnnxExportContext.js';
 
 /** Structurally `PointEncoderConfig` of @sensorium/perception. */
@@ -6,6 +7,14 @@ export interface PointEncoderOnnxConfig {
   pointsPerGroup: number;
   hidden: number;
   tokenDim: number;
+}
+
+/** The graph's I/O contract. */
+export function pointEncoderOnnxIo(config: PointEncoderOnnxConfig): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
+  return {
+    inputs: [{ name: 'features', shape: ['batch', config.groups * config.pointsPerGroup, 6] }],
+    outputs: [{ name: 'tokens', shape: ['batch', config.groups, config.tokenDim] }],
+  };
 }
 
 /**

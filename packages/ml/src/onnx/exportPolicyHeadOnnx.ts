@@ -1,3 +1,4 @@
+import type { TensorSpec } from '../inference/InferenceSession.js';
 import { OnnxExportContext, type OnnxExportOptions, type WeightSource } from './OnnxExportContext.js';
 
 export interface PolicyHeadOnnxConfig {
@@ -5,6 +6,11 @@ export interface PolicyHeadOnnxConfig {
   hidden: readonly [number, number];
   /** Multiplies the tanh outputs: [max linear m/s, max angular rad/s]. */
   scale: readonly [number, number];
+}
+
+/** The graph's I/O contract. */
+export function policyHeadOnnxIo(config: PolicyHeadOnnxConfig): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
+  return { inputs: [{ name: 'features', shape: ['batch', config.inputDim] }], outputs: [{ name: 'cmd_vel', shape: ['batch', 2] }] };
 }
 
 /**

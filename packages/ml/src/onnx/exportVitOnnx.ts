@@ -1,3 +1,4 @@
+import type { TensorSpec } from '../inference/InferenceSession.js';
 import { OnnxExportContext, type OnnxExportOptions, type WeightSource } from './OnnxExportContext.js';
 
 /** The ViT hyper-parameters the graph needs (structurally `VitConfig` of @sensorium/perception). */
@@ -10,6 +11,19 @@ export interface VitOnnxConfig {
   mlpRatio: number;
   pool: number;
   tokenDim: number;
+}
+
+/** The graph's I/O contract (what `createInferenceSession` checks the file against). */
+export function vitOnnxIo(config: VitOnnxConfig): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
+  const grid = config.imageSize / config.patchSize;
+  const pg = grid / config.pool;
+  return {
+    inputs: [{ name: 'patches', shape: ['batch', grid * grid, config.patchSize * config.patchSize * 3] }],
+    outputs: [
+      { name: 'tokens', shape: ['batch', pg * pg, config.tokenDim] },
+      { name: 'obstacle_ahead', shape: ['batch', 1] },
+    ],
+  };
 }
 
 /**

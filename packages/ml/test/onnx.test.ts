@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInferenceSession, decodeOnnxModel, EXPORT_OPSET, initBackend, sampleSize, type InferenceSession } from '../src/index.js';
+import { pointEncoderModel, policyModel, relativeError, seededInput, vitModel, type TestModel } from './onnxModels.js';
+
+const quiet = { log: () => {} };
+
+describe('ONNX export: ORT and tfjs agree (1e-4 relative) on seeded inputs', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: ['wasm'], log: () => {} });
+  });
+
+  const cases: [string, () => TestModel][] = [
+    ['camera ViT (default config)', () => vitModel()],
+    ['point encoder', () => pointEncoderModel()],
+    ['policy head', () => policyModel()],
+  ];
+  for (const [label, make] of cases) {
+    it(label, async () => {
+      const m = make();
+      const ort = await createInferenceSession(m.model, { prefer: ['onnxruntime'], ...quiet });
+      const tfjs = await createInferenceSession(m.model, { prefer: ['wasm'], ...quiet });
+      expect(ort.backend).toBe('onnxruntime');
+      expect(tfjs.backend).toBe('wasm');
+      const batch = 3; // dynamic batch dimension
+      const feeds = Object.fromEntries(m.model.inputs.map((s, i) => [s.name, seededInput(sampleSize(s) * batch, 7 + i)]));
+      const a = await ort.run(feeds, { batch });
+      const b = await tfjs.run(feeds, { batch });
+      for (const spec of m.model.outputs) {
+        expect(a[spec.name]!.length).toBe(sampleSize(spec) * batch);
+        expect(relativeError(a[spec.name]!, b[spec.name]!)).toBeLessThan(1e-4);
+      }
+      await ort.dispose();
+      m.dispose();
+    });
+  }
+
+  it('graph metadata: opset 17, named I/O, symbolic batch dim', () => {
+    const m = policyModel();
+    const model = decodeOnnxModel(m.onnx);
+    expect(Number(model.opsetImport[0]!.version)).toBe(EXPORT_OPSET);
+    expect(model.graph!.input.map((i) => i.name)).toEqual(['features']);
+    expect(model.graph!.output.map((o) => o.name)).toEqual(['cmd_vel']);
+    expect(model.graph!.input[0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBe('batch');
+    expect(model.graph!.input[0]!.docString).not.toBe('');
+    m.dispose();
+  });
+});
+
+describe('INT8 (per-channel int8 MatMulInteger) vs float on ORT', () => {
+  let vit: TestModel;
+  let fp32: InferenceSession;
+  let int8: InferenceSession;
+  beforeAll(async () => {
+    vit = vitModel();
+    fp32 = await createInferenceSession(vit.model, { prefer: ['onnxruntime'], ...quiet });
+    const file = 'camera_vit.int8.onnx';
+    int8 = await createInferenceSession({ ...vit.model, onnxFile: file, read: () => Promise.resolve(vit.int8) }, { prefer: ['onnxruntime'], ...quiet });
+  });
+  afterAll(async () => {
+    await fp32.dispose();
+    await int8.dispose();
+    vit.dispose();
+  });
+
+  it('is smaller and stays within 2% (tokens) / 0.02 (probability) of float', async () => {
+    expect(vit.int8.length).toBeLessThan(vit.onnx.length * 0.4);
+    const batch = 4;
+    const feeds = { patches: seededInput(sampleSize(vit.model.inputs[0]!) * batch, 3) };
+    const a = await fp32.run(feeds, { batch });
+    const b = await int8.run(feeds, { batch });
+    const err = relativeError(b['tokens']!, a['tokens']!);
+    expect(err).toBeGreaterThan(0); // it really is quantized
+    expect(err).toBeLessThan(0.02);
+    for (let i = 0; i < batch; i++) expect(Math.abs(b['obstacle_ahead']![i]! - a['obstacle_ahead']![i]!)).toBeLessThan(0.02);
+  });
+});
