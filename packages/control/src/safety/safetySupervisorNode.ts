@@ -23,6 +23,7 @@ export const safetySupervisorParams = {
   footprint_length: double(0.5, { min: 0.01, max: 10, description: 'robot footprint along x, centred on base_link, m' }),
   footprint_width: double(0.4, { min: 0.01, max: 10, description: 'robot footprint along y, m' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (sectors and obstacles are in lidar_link), m' }),
+  max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'obstacle boxes with a side over this (walls clustered together) are left to the sector ranges, m' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (contacts with taxels always count when 0)' }),
 };
 
@@ -133,7 +134,7 @@ export const safetySupervisorNode = defineNode({
         subscription.add(
           ctx
             .subscribe('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS)
-            .pipe(mapSafe(ctx, 'perception/obstacles', (msg) => logic.obstacles(detectionsToBoxes(msg, p.lidar_offset_x, boxes), toSec(msg.header.stamp))))
+            .pipe(mapSafe(ctx, 'perception/obstacles', (msg) => logic.obstacles(detectionsToBoxes(msg, p.lidar_offset_x, boxes, p.max_obstacle_size), toSec(msg.header.stamp))))
             .subscribe(),
         );
         subscription.add(
