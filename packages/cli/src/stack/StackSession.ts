@@ -1,4 +1,4 @@
-import { Graph, NodeRuntime, SimClock, runGraph, type GraphDescription, type Logger, type NodeDefinition, type NodeRegistry, type ParamSpecs, type Transport } from '@sensorium/core';
+import { Graph, NodeRuntime, SimClock, runGraph, type GraphDescription, type Logger, type NodeRegistry, type Transport } from '@sensorium/core';
 import { createSimulatorNode, type Scenario, type Simulator } from '@sensorium/sim';
 
 export interface StackSessionOptions {
