@@ -20,6 +20,8 @@ export interface ClientSessionOptions {
   publishEnabled: boolean;
   /** This client presented the token. */
   canPublish: boolean;
+  /** Absolute topics a client may publish (a subset of CLIENT_PUBLISH_TOPICS). */
+  publishTopics: ReadonlySet<string>;
   maxBufferedBytes: number;
   /** Frames kept for a subscription to `channelId` while the client is slow. */
   depthForChannel(channelId: number): number;
@@ -246,10 +248,11 @@ export class ClientSession {
             this.close(CLOSE_POLICY, 'advertise: expected channels [{id, topic, encoding, schemaName}]');
             return false;
           }
-          const expected = CLIENT_PUBLISH_TOPICS[absoluteTopic(ch.topic)];
+          const absolute = absoluteTopic(ch.topic);
+          const expected = this.#options.publishTopics.has(absolute) ? CLIENT_PUBLISH_TOPICS[absolute] : undefined;
           const schemaOk = expected !== undefined && (ch.schemaName === expected || ch.schemaName === expected.replace('/msg/', '/'));
           if (!schemaOk || ch.encoding !== 'cdr') {
-            this.status(2, `client publishing refused for ${ch.topic} (${ch.schemaName}, ${String(ch.encoding)}): allowed are ${Object.entries(CLIENT_PUBLISH_TOPICS).map(([t, ty]) => `${t} ${ty}`).join(', ')}, encoding cdr`);
+            this.status(2, `client publishing refused for ${ch.topic} (${ch.schemaName}, ${String(ch.encoding)}): allowed are ${[...this.#options.publishTopics].map((t) => `${t} ${CLIENT_PUBLISH_TOPICS[t]!}`).join(', ')}, encoding cdr`);
             continue;
           }
           accepted.push(c);

@@ -1,22 +1,27 @@
-import { ConfigError } from '@sensorium/core';
+import { ConfigError, SystemClock } from '@sensorium/core';
+import { CLIENT_PUBLISH_TOPICS, absoluteTopic } from './clientPublishTopics.js';
 import type { Clock, Transport } from '@sensorium/core';
 
 /** Options of `createVizServer`. Defaults are resolved in one place, `resolveVizServerOptions`. */
 export interface VizServerOptions {
   transport: Transport;
-  clock: Clock;
-  /** Interface to listen on. Default `127.0.0.1`; anything but loopback needs `allowRemote`. */
+  /** Time for the `time` capability and for messages without a header stamp. Default: a SystemClock. */
+  clock?: Clock;
+  /** Interface to listen on. Default `127.0.0.1`; anything but loopback needs `allowNonLoopback`. */
   host?: string;
   /** TCP port for HTTP (viewer) and WebSocket alike. Default 8080; 0 picks a free port. */
   port?: number;
   /** Required to listen on a non-loopback interface: the server has no TLS and little authentication. */
-  allowRemote?: boolean;
-  /** Enables client publishing (goal_pose, cmd_vel_raw, sim/control); clients must connect with `?token=`. */
-  clientPublish?: { token: string };
+  allowNonLoopback?: boolean;
+  /**
+   * Enables client publishing; clients must connect with `?token=` (query) or the `x-sensorium-token` header.
+   * `topics` narrows the allowed set to a subset of CLIENT_PUBLISH_TOPICS (default: all of them).
+   */
+  clientPublish?: { token: string; topics?: readonly string[] };
   /** Largest client → server frame accepted; a larger one closes that client (1009). Default 1 MiB. */
   maxMessageBytes?: number;
   /** Browser origins allowed besides the server's own (`http://127.0.0.1:<port>`, `http://localhost:<port>`). */
-  allowedOrigins?: string[];
+  origins?: readonly string[];
   /** Per-client cap on bytes handed to the socket and not yet written; beyond it frames wait (latest wins). Default 8 MiB. */
   maxBufferedBytes?: number;
   /** Frames kept per subscription while a client is slow: 1 (latest wins) for sensor topics, this for the rest. Default 8. */
@@ -35,6 +40,8 @@ export interface ResolvedVizServerOptions {
   host: string;
   port: number;
   clientPublishToken: string | undefined;
+  /** Absolute topic names a client with the token may publish. */
+  clientPublishTopics: ReadonlySet<string>;
   maxMessageBytes: number;
   allowedOrigins: readonly string[];
   maxBufferedBytes: number;
@@ -54,10 +61,10 @@ export function isLoopbackHost(host: string): boolean {
 
 export function resolveVizServerOptions(options: VizServerOptions): ResolvedVizServerOptions {
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host) && options.allowRemote !== true) {
+  if (!isLoopbackHost(host) && options.allowNonLoopback !== true) {
     throw new ConfigError(
-      `refusing to listen on ${host}: the viewer server is reachable from other machines there; pass allowRemote: true (--allow-remote) if that is intended`,
-      { context: { field: 'host', expected: 'a loopback address (127.0.0.1, ::1, localhost) or allowRemote: true', actual: host } },
+      `refusing to listen on ${host}: the viewer server is reachable from other machines there; pass allowNonLoopback: true (--allow-non-loopback) if that is intended`,
+      { context: { field: 'host', expected: 'a loopback address (127.0.0.1, ::1, localhost) or allowNonLoopback: true', actual: host } },
     );
   }
   const port = options.port ?? 8080;
@@ -70,6 +77,16 @@ export function resolveVizServerOptions(options: VizServerOptions): ResolvedVizS
       context: { field: 'clientPublish.token', expected: 'a string of ≥ 8 characters' },
     });
   }
+  const publishTopics = new Set<string>();
+  for (const topic of options.clientPublish?.topics ?? Object.keys(CLIENT_PUBLISH_TOPICS)) {
+    const absolute = absoluteTopic(topic);
+    if (CLIENT_PUBLISH_TOPICS[absolute] === undefined) {
+      throw new ConfigError(`clientPublish.topics: ${topic} cannot be published by clients`, {
+        context: { field: 'clientPublish.topics', expected: Object.keys(CLIENT_PUBLISH_TOPICS).join(', '), actual: topic },
+      });
+    }
+    publishTopics.add(absolute);
+  }
   const positive = (value: number | undefined, fallback: number, field: string): number => {
     const v = value ?? fallback;
     if (!Number.isFinite(v) || v <= 0) throw new ConfigError(`${field} must be positive`, { context: { field, actual: String(v) } });
@@ -77,12 +94,13 @@ export function resolveVizServerOptions(options: VizServerOptions): ResolvedVizS
   };
   return {
     transport: options.transport,
-    clock: options.clock,
+    clock: options.clock ?? new SystemClock(),
     host,
     port,
     clientPublishToken: token,
+    clientPublishTopics: publishTopics,
     maxMessageBytes: positive(options.maxMessageBytes, 1 << 20, 'maxMessageBytes'),
-    allowedOrigins: options.allowedOrigins ?? [],
+    allowedOrigins: options.origins ?? [],
     maxBufferedBytes: positive(options.maxBufferedBytes, 8 << 20, 'maxBufferedBytes'),
     reliableQueueDepth: Math.floor(positive(options.reliableQueueDepth, 8, 'reliableQueueDepth')),
     topicPollMs: positive(options.topicPollMs, 500, 'topicPollMs'),

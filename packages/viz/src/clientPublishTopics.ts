@@ -7,8 +7,8 @@ import type { MessageType } from '@sensorium/core';
 export const CLIENT_PUBLISH_TOPICS: Readonly<Record<string, MessageType>> = Object.freeze({
   '/goal_pose': 'geometry_msgs/msg/PoseStamped',
   '/cmd_vel_raw': 'geometry_msgs/msg/Twist',
-  /** Scenario control: std_msgs/String holding JSON, see README (`{"command":"start","scenario":"…"}`). */
-  '/sim/control': 'std_msgs/msg/String',
+  /** Scenario control: std_msgs/String with data `start NAME` | `pause` | `resume` | `reset` (see README). */
+  '/scenario/control': 'std_msgs/msg/String',
 });
 
 /** `goal_pose` and `/goal_pose` name the same topic for a client. */

@@ -1,5 +1,7 @@
-// Public API of @sensorium/viz. The server factory (createVizServer) is not written yet; see README/report.
+// Public API of @sensorium/viz.
+export { createVizServer } from './createVizServer.js';
+export type { VizServer } from './createVizServer.js';
 export { resolveVizServerOptions, isLoopbackHost } from './VizServerOptions.js';
 export type { VizServerOptions, ResolvedVizServerOptions } from './VizServerOptions.js';
 export { CLIENT_PUBLISH_TOPICS } from './clientPublishTopics.js';
-export { buildViewer, ensureViewerBuilt } from './buildViewer.js';
+export { buildViewer, ensureViewerBuilt, DEFAULT_VIEWER_DIR, VIEWER_SOURCE_DIR } from './buildViewer.js';
