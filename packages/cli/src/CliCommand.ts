@@ -1,7 +1,8 @@
 /** Where a command writes and which directory relative paths resolve against (tests pass their own). */
 export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  // Function properties, not methods: commands pass them on unbound (`progress: io.stderr`).
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
   cwd: string;
 }
 
