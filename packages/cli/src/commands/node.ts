@@ -5,6 +5,7 @@ import {
   LocalTransport,
   SimClock,
   SystemClock,
+  consoleLogger,
   createRosTransport,
   graphOptionsFromRosArgs,
   parseRosArgs,
@@ -19,6 +20,7 @@ import {
 } from '@sensorium/core';
 import type {
   Clock,
+  LogLevel,
   NodeRegistry,
   Graph,
   GraphDescription,
@@ -47,7 +49,7 @@ one process, until SIGINT/SIGTERM.
   --list                the registered executables
 
 ROS arguments (after --ros-args, rcl's rules): -r from:=to, -r node:from:=to, -r __node:=name, -r __ns:=/ns,
--p name:=value, -p node:name:=value, --params-file FILE, --log-level LEVEL. A parameter \`use_sim_time:=true\`
+-p name:=value, -p node:name:=value, --params-file FILE, --log-level LEVEL (debug|info|warn|error|fatal). A parameter \`use_sim_time:=true\`
 makes the nodes follow /clock.
 
 Example:
@@ -193,7 +195,7 @@ export async function runNodeCommand(args: readonly string[], io: CliIo, hooks: 
   }
   let graph: Graph | undefined;
   try {
-    graph = await runGraph(description, { registry, transport, clock, remaps: options.remaps, params: options.params });
+    graph = await runGraph(description, { registry, transport, clock, logger: consoleLogger({ level: logLevel(parsed.ros) }), remaps: options.remaps, params: options.params });
     for (const failure of graph.failures) io.stderr(`sensorium node: ${failure.node} failed to ${failure.transition}: ${String((failure.error as Error).message ?? failure.error)}\n`);
     if (graph.failures.length === graph.nodes.length) return 1;
     io.stderr(`sensorium node: running ${graph.nodes.map((n) => n.fullName).join(', ')} on ${transport.kind}${simTime ? ' (sim time from /clock)' : ''}\n`);
@@ -205,6 +207,13 @@ export async function runNodeCommand(args: readonly string[], io: CliIo, hooks: 
     clockSubscription?.unsubscribe();
     if (hooks.transport === undefined) await transport.close();
   }
+}
+
+/** `--log-level LEVEL` (the last one without a logger name); ROS's `fatal` is shown as error. */
+function logLevel(ros: RosArgs): LogLevel {
+  const level = ros.logLevels.filter((l) => l.logger === undefined).at(-1)?.level ?? 'info';
+  if (level === 'fatal') return 'error';
+  return level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
 }
 
 function describe(
