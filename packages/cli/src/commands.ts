@@ -1,5 +1,6 @@
 import type { CliCommand } from './CliCommand.js';
 import { command as bench } from './commands/bench.js';
+import { command as exportCommand } from './commands/export.js';
 import { command as node } from './commands/node.js';
 import { command as perceive } from './commands/perceive.js';
 import { command as run } from './commands/run.js';
@@ -9,4 +10,4 @@ import { command as start } from './commands/start.js';
 /**
  * Every sub-command, in `sensorium --help` order. Each lives in `commands/<name>.ts` and exports `command`.
  */
-export const commands: readonly CliCommand[] = [start, run, scenario, node, perceive, bench];
+export const commands: readonly CliCommand[] = [start, run, scenario, node, perceive, bench, exportCommand];
