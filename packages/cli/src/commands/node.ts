@@ -20,6 +20,7 @@ import {
 } from '@sensorium/core';
 import type {
   Clock,
+  RclnodejsApi,
   LogLevel,
   NodeRegistry,
   Graph,
@@ -105,6 +106,8 @@ export interface NodeCommandHooks {
   /** A transport to use instead of creating one (tests). */
   transport?: Transport;
   registry?: NodeRegistry;
+  /** An rclnodejs module (or test double) for `--transport ros2` instead of importing `rclnodejs`. */
+  rclnodejs?: RclnodejsApi;
   /** A clock to use instead of the system clock or /clock-following sim time (tests step a SimClock). */
   clock?: Clock;
   /** Called once the nodes are configured and activated (tests drive and inspect the running graph). */
@@ -177,6 +180,7 @@ export async function runNodeCommand(args: readonly string[], io: CliIo, hooks: 
       const slash = first.lastIndexOf('/');
       try {
         transport = await createRosTransport({
+          ...(hooks.rclnodejs === undefined ? {} : { rclnodejs: hooks.rclnodejs }),
           nodeName: names.length === 1 ? first.slice(slash + 1) : 'sensorium_composed',
           namespace: names.length === 1 && slash > 0 ? first.slice(0, slash) : '/',
         });
