@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadScenario, runScenario, type ScenarioResult } from '@sensorium/sim';
 import { loadStackGraph, REPO_ROOT, worldBounds } from '../../packages/cli/src/stack/stackGraph.js';
+import { LatencyProbe, type LatencyReport } from '../../packages/cli/src/stack/LatencyProbe.js';
 import { createNodeRegistry } from '../../packages/cli/src/nodeRegistry.js';
 
 const { values, positionals } = parseArgs({
@@ -23,20 +24,23 @@ const readResource = async (p: string): Promise<Uint8Array> => {
   return new Uint8Array(readFileSync(mapped));
 };
 const registry = createNodeRegistry();
-const rows: { stack: ScenarioResult; expert?: ScenarioResult }[] = [];
+const rows: { stack: ScenarioResult; latency: LatencyReport; expert?: ScenarioResult }[] = [];
 for (const file of files) {
   const scenario = loadScenario(readFileSync(file, 'utf8'), { file });
   const controller = loadStackGraph({ params: { policy: { map_bounds: worldBounds(scenario.world.size) } } });
-  const stack = await runScenario(scenario, { controller, registry, readResource });
+  let probe: LatencyProbe | undefined;
+  const stack = await runScenario(scenario, { controller, registry, readResource, onStart: ({ transport, clock }) => (probe = new LatencyProbe(transport, clock)) });
+  const latency: LatencyReport = probe!.report();
+  probe!.dispose();
   const expert = values.expert ? await runScenario(scenario, { controller: 'expert' }) : undefined;
-  rows.push(expert === undefined ? { stack } : { stack, expert });
+  rows.push(expert === undefined ? { stack, latency } : { stack, latency, expert });
   const m = stack.metrics;
   const c = stack.counters['/safety_supervisor'] ?? {};
   const interventions = Object.entries(c).filter(([k]) => k.startsWith('intervention.')).map(([k, v]) => `${k.slice(13)}=${v}`).join(' ');
   console.log(
     `${stack.passed ? 'PASS' : 'FAIL'} ${scenario.name.padEnd(26)} score ${m.drivingScore.toFixed(2)}${expert ? ` (expert ${expert.metrics.drivingScore.toFixed(2)})` : ''} ` +
       `completion ${m.routeCompletion.toFixed(2)} collisions ${m.collisions} clearance ${m.minClearance?.toFixed(2)} t ${m.timeToGoal?.toFixed(1) ?? '-'} ` +
-      `latency p50/p99 ${m.latencyMs.p50.toFixed(0)}/${m.latencyMs.p99.toFixed(0)} ms rtf ${m.realtimeFactor.toFixed(1)} | ${interventions} | ${stack.failures.join('; ')}`,
+      `e2e p50/p99 ${latency.endToEndMs.p50.toFixed(0)}/${latency.endToEndMs.p99.toFixed(0)} ms (queue ${latency.queueMs.p50.toFixed(0)}/${latency.queueMs.p99.toFixed(0)} + compute ${latency.computeMs.p50.toFixed(0)}/${latency.computeMs.p99.toFixed(0)}) rtf ${m.realtimeFactor.toFixed(1)} | ${interventions} | ${stack.failures.join('; ')}`,
   );
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
