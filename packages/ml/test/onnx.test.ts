@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInferenceSession, decodeOnnxModel, EXPORT_OPSET, initBackend, sampleSize, type InferenceSession } from '../src/index.js';
-import { pointEncoderModel, policyModel, relativeError, seededInput, vitModel, type TestModel } from './onnxModels.js';
+import { fusionModel, pointEncoderModel, policyModel, relativeError, seededInput, vitModel, type TestModel } from './onnxModels.js';
 
 const quiet = { log: () => {} };
 
@@ -13,6 +13,7 @@ describe('ONNX export: ORT and tfjs agree (1e-4 relative) on seeded inputs', () 
     ['camera ViT (default config)', () => vitModel()],
     ['point encoder', () => pointEncoderModel()],
     ['policy head', () => policyModel()],
+    ['fusion model (gating + cross-modal attention)', () => fusionModel()],
   ];
   for (const [label, make] of cases) {
     it(label, async () => {
@@ -23,6 +24,15 @@ describe('ONNX export: ORT and tfjs agree (1e-4 relative) on seeded inputs', () 
       expect(tfjs.backend).toBe('wasm');
       const batch = 3; // dynamic batch dimension
       const feeds = Object.fromEntries(m.model.inputs.map((s, i) => [s.name, seededInput(sampleSize(s) * batch, 7 + i)]));
+      // masks and availability are 0/1; sample 2 has no vision and no audio (default query, gate masking)
+      for (const [name, v] of Object.entries(feeds)) {
+        if (!name.startsWith('mask_') && name !== 'available') continue;
+        const n = v.length / batch;
+        for (let i = 0; i < v.length; i++) v[i] = v[i]! > -1 ? 1 : 0;
+        if (name === 'mask_vision' || name === 'mask_audio') v.fill(0, 2 * n, 3 * n);
+        if (name === 'available') v.fill(1, 0, n);
+      }
+      if (feeds['energy'] !== undefined) feeds['energy'] = feeds['energy'].map(Math.abs);
       const a = await ort.run(feeds, { batch });
       const b = await tfjs.run(feeds, { batch });
       for (const spec of m.model.outputs) {

@@ -1,9 +1,11 @@
 // Test/bench helper: the shipped models as InferenceModels (ONNX bytes in memory + tfjs runner on the module).
 import * as tf from '@tensorflow/tfjs';
-import { PolicyHead, POLICY_MAX_ANGULAR, POLICY_MAX_LINEAR } from '@sensorium/fusion';
+import { FusionModel, MODALITIES, PolicyHead, POLICY_MAX_ANGULAR, POLICY_MAX_LINEAR } from '@sensorium/fusion';
 import { PointEncoder, VitEncoder, type VitConfig } from '@sensorium/perception';
 import {
+  exportFusionOnnx,
   exportPointEncoderOnnx,
+  fusionOnnxIo,
   exportPolicyHeadOnnx,
   exportVitOnnx,
   pointEncoderOnnxIo,
@@ -105,6 +107,43 @@ export function policyModel(file = 'policy.onnx'): TestModel {
       tfjs: () => Promise.resolve((inputs) => ({ cmd_vel: tf.tidy(() => tf.mul(head.forward(inputs['features'] as tf.Tensor2D), tf.tensor1d([POLICY_MAX_LINEAR, POLICY_MAX_ANGULAR]))) })),
     },
     dispose: () => head.dispose(),
+  };
+}
+
+export function fusionModel(file = 'fusion.onnx'): TestModel {
+  const fusion = new FusionModel({ seed: 4 });
+  const w = new Map<string, WeightArray>(fusion.weights.read().map((n) => [n.name, n]));
+  const config = { ...fusion.config, cueDim: fusion.cueDim };
+  const onnx = exportFusionOnnx(w, config);
+  return {
+    onnx,
+    int8: exportFusionOnnx(w, config, { int8: true }),
+    model: {
+      name: 'fusion',
+      ...fusionOnnxIo(config),
+      onnxFile: file,
+      read: memoryReader(new Map([[file, onnx]])),
+      tfjs: () =>
+        Promise.resolve((inputs) =>
+          tf.tidy(() => {
+            const out = fusion.forwardBatch({
+              tokens: MODALITIES.map((m) => inputs[`tokens_${m}`] as tf.Tensor3D),
+              tokenMask: MODALITIES.map((m) => inputs[`mask_${m}`] as tf.Tensor2D),
+              available: inputs['available'] as tf.Tensor2D,
+              cues: inputs['cues'] as tf.Tensor2D,
+              energy: inputs['energy'] as tf.Tensor2D,
+            });
+            return {
+              weights: out.weights,
+              point_encoder_prob: tf.sigmoid(out.pointEncoderLogit),
+              embedding: out.embedding,
+              obstacle_presence: tf.sigmoid(out.presenceLogit),
+              obstacle_distance: out.distanceM,
+            };
+          }),
+        ),
+    },
+    dispose: () => fusion.dispose(),
   };
 }
 

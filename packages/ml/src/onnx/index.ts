@@ -5,3 +5,4 @@ export * from './exportVitOnnx.js';
 export * from './exportPointEncoderOnnx.js';
 export * from './exportPolicyHeadOnnx.js';
 export * from '../inference/index.js';
+export * from './exportFusionOnnx.js';
