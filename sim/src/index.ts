@@ -22,6 +22,6 @@ export { LIDAR_FIELDS } from './sensors/LidarSensor.js';
 export { SPEED_OF_SOUND } from './sensors/AudioSensor.js';
 export { runScenario, runScenarios, type RunScenarioOptions, type ScenarioProgress } from './runner/runScenario.js';
 export type { GraphNode, NodeResolver } from './runner/GraphNode.js';
-export type { ScenarioResult, ScenarioMetrics, ScenarioSummary, GatingReport, GatingCheck } from './runner/ScenarioResult.js';
+export type { ScenarioResult, ScenarioMetrics, ScenarioSummary, GatingReport, GatingCheck, GatingFaultResponse } from './runner/ScenarioResult.js';
 export { simNodes } from './simNodes.js';
 export { scenarioCommand, SCENARIO_USAGE, type ScenarioCommandIo } from './runner/scenarioCommand.js';

@@ -23,3 +23,4 @@ export * from './node/TokenSlot.js';
 export * from './node/FusionNodeLogic.js';
 export * from './node/fusionNode.js';
 export * from './fusionNodes.js';
+export * from './training/SimRecorder.js';

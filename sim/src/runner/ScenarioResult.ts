@@ -11,11 +11,37 @@ export interface GatingCheck {
   passed: boolean;
 }
 
+/** How a modality's weight reacted to one scenario fault (`faults:` entry). */
+export interface GatingFaultResponse {
+  sensor: string;
+  kind: string;
+  /** Sim s the fault started. */
+  at: number;
+  /** The modality's mean weight over the 1 s before the fault, and the other modalities' summed mean. */
+  weightBefore: number;
+  othersBefore: number;
+  /** Mean weights from 0.5 s after the fault start to its end (or 1 s later, whichever is first). */
+  weightAfter: number;
+  othersAfter: number;
+  /** Sim s from the fault start until the weight first fell below max(0.05, weightBefore / 3); null if never. */
+  fallSeconds: number | null;
+}
+
 export interface GatingReport {
   /** `not_evaluated` until a `fusion/gating` message is seen. */
   status: 'not_evaluated' | 'passed' | 'failed' | 'none';
   messages: number;
   checks: GatingCheck[];
+  /** Mean vision weight over messages received with no solid (boundary walls aside) within 3 m; null if none. */
+  clearVisionWeight: number | null;
+  clearMessages: number;
+  /**
+   * Obstacle-within-2 m-ahead onsets, and how many were followed within 0.5 s by vision ≥ 0.7 and
+   * `lidar_point_encoder` among the active modules.
+   */
+  onsets: number;
+  onsetsAnswered: number;
+  faults: GatingFaultResponse[];
 }
 
 /** The metrics the issue fixes, per scenario. */

@@ -5,7 +5,7 @@ import { createSimulatorNode } from '../simulatorNode.js';
 import type { Simulator } from '../Simulator.js';
 import { polygonCircleDistance, polygonDistance, rectCorners } from '../world/geometry2d.js';
 import type { GraphNode, NodeResolver } from './GraphNode.js';
-import type { GatingCheck, GatingReport, ScenarioResult, ScenarioSummary } from './ScenarioResult.js';
+import type { GatingCheck, GatingFaultResponse, GatingReport, ScenarioResult, ScenarioSummary } from './ScenarioResult.js';
 
 export interface ScenarioProgress {
   name: string;
@@ -26,7 +26,10 @@ export interface RunScenarioOptions {
   seed?: number;
   /** Pace the run to wall-clock time (for watching in the viewer). */
   realtime?: boolean;
-  /** A modality the simulator never publishes: camera (or vision), lidar, audio, touch. */
+  /**
+   * A modality the simulator never publishes: camera (or vision), lidar, audio, touch; or `gating`: every
+   * `fusion` node of the controller graph runs with `fixed_weights: true` (equal weights, no learned gate).
+   */
   ablate?: string;
   onProgress?(progress: ScenarioProgress): void;
   /** Extra simulator parameters (sensor rates, resolutions, noise). */
@@ -51,9 +54,10 @@ const LATENCY_TOPICS = ['lidar/points', 'camera/image_raw', 'audio/audio', 'touc
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
   const seed = options.seed ?? scenario.seed;
   const controller = options.controller ?? 'expert';
-  const launch = isGraphDescription(controller) ? controller : undefined;
+  const ablateGating = options.ablate === 'gating';
+  const launch = isGraphDescription(controller) ? (ablateGating ? fixedWeightsLaunch(controller) : controller) : undefined;
   const controllerName = typeof controller === 'string' ? controller : launch !== undefined ? (launch.file ?? 'launch') : 'graph';
-  const graph = launch === undefined ? controllerGraph(controller as string | readonly GraphNode[]) : [];
+  const graph = launch === undefined ? controllerGraph(controller as string | readonly GraphNode[]).map((n) => (ablateGating && n.exec === 'fusion' ? { ...n, params: { ...n.params, fixed_weights: true } } : n)) : [];
   const clock = new SimClock();
   const transport = options.transport ?? new LocalTransport({ onWarning: () => undefined });
   let simulator: Simulator | undefined;
@@ -65,7 +69,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     return found;
   };
   const simParams: Record<string, unknown> = { seed, ...options.simulatorParams };
-  if (options.ablate !== undefined && options.ablate !== '') simParams['ablate'] = options.ablate;
+  if (options.ablate !== undefined && options.ablate !== '' && !ablateGating) simParams['ablate'] = options.ablate;
   const runtimes: NodeRuntime[] = [
     new NodeRuntime(simulatorDefinition as unknown as NodeDefinition<ParamSpecs>, {
       transport,
@@ -92,7 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   // Taps: control latency and fusion gating.
   let newestSensorSec = -Infinity;
   const latencies: number[] = [];
-  const gatingSamples: { t: number; weights: Map<string, number> }[] = [];
+  const gatingSamples: GatingSample[] = [];
   const taps = [
     ...LATENCY_TOPICS.map((topic) =>
       transport.subscribe(`/${topic}`, topicType(topic), { reliability: 'best_effort' }).subscribe((m) => {
@@ -106,7 +110,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     transport.subscribe('/fusion/gating', 'sensorium_msgs/msg/ModalityWeights', { reliability: 'best_effort' }).subscribe((m) => {
       const weights = new Map<string, number>();
       m.modalities.forEach((name, i) => weights.set(name, m.weights[i] ?? 0));
-      gatingSamples.push({ t: m.header.stamp.sec + m.header.stamp.nanosec * 1e-9, weights });
+      // t: the message's stamp (its oldest sensor input); rt: when it arrived (sim s), which the response-time metrics use.
+      gatingSamples.push({ t: m.header.stamp.sec + m.header.stamp.nanosec * 1e-9, rt: clock.nowSec(), weights, pointEncoder: m.active_modules.includes('lidar_point_encoder') });
     }),
   ];
   options.onStart?.({ transport, clock });
@@ -114,6 +119,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let wallStart = performance.now();
   const obstacleAhead = new Map<number, number[]>();
   const wasWithin = new Map<number, boolean>();
+  const track: TrackSample[] = [];
   let launched: Graph | undefined;
   let diagnostics: DiagnosticsPublisher | undefined;
   try {
@@ -145,6 +151,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     let lastYield = performance.now();
     while (sim.time < scenario.duration - 1e-9) {
       clock.advanceBy(Math.min(CHUNK_SEC, scenario.duration - sim.time));
+      track.push({ t: sim.time, ahead: nearestAhead(sim), any: nearestAny(sim) });
       for (const d of distances) {
         const within = nearestAhead(sim) <= d;
         if (within && wasWithin.get(d) !== true) obstacleAhead.set(d, [...(obstacleAhead.get(d) ?? []), sim.time]);
@@ -164,7 +171,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     sim.finish();
     const wallSeconds = (performance.now() - wallStart) / 1000;
     const score = sim.scorer.snapshot();
-    const gating = evaluateGating(scenario, gatingSamples, obstacleAhead);
+    const gating = evaluateGating(scenario, gatingSamples, obstacleAhead, track);
     const metrics = {
       collisions: score.collisions,
       minClearance: score.minClearance,
@@ -207,6 +214,11 @@ export async function runScenarios(
   }
   const passed = results.filter((r) => r.passed).length;
   return { total: results.length, passed, failed: results.length - passed, wallSeconds: (performance.now() - start) / 1000, results };
+}
+
+/** The launch graph with `fixed_weights: true` on its fusion nodes (ablation `gating`). */
+function fixedWeightsLaunch(launch: GraphDescription): GraphDescription {
+  return { ...launch, nodes: launch.nodes.map((n) => (n.exec === 'fusion' ? { ...n, params: [...n.params, { kind: 'values' as const, values: { fixed_weights: true }, file: 'ablate gating' }] } : n)) };
 }
 
 function isGraphDescription(c: unknown): c is GraphDescription {
@@ -272,16 +284,103 @@ function nearestAhead(sim: Simulator): number {
   return best;
 }
 
-function evaluateGating(scenario: Scenario, samples: { t: number; weights: Map<string, number> }[], events: Map<number, number[]>): GatingReport {
+interface GatingSample {
+  t: number;
+  rt: number;
+  weights: Map<string, number>;
+  pointEncoder: boolean;
+}
+interface TrackSample {
+  t: number;
+  ahead: number;
+  any: number;
+}
+
+const anyCorners = new Float64Array(8);
+/** Distance from the footprint to the nearest solid in any direction, boundary walls aside. */
+function nearestAny(sim: Simulator): number {
+  const pose = { x: 0, y: 0, yaw: 0 };
+  sim.physics.pose(pose);
+  const corners = rectCorners(pose.x, pose.y, pose.yaw, 0.25, 0.2, anyCorners);
+  let best = Infinity;
+  for (const s of sim.world.solids) {
+    if (s.kind === 'wall' && s.id.startsWith('boundary-')) continue;
+    best = Math.min(best, s.shape === 'circle' ? polygonCircleDistance(corners, s.x, s.y, s.hx) : polygonDistance(corners, s.corners));
+  }
+  return best;
+}
+
+const FAULT_MODALITY: Record<string, string> = { camera: 'vision', lidar: 'lidar', audio: 'audio', touch: 'touch' };
+
+/**
+ * The issue-5 gating behaviour, measured on every run (expectations or not): vision weight with nothing
+ * within 3 m, response to obstacles appearing within 2 m ahead, and each fault's effect on its modality.
+ */
+function gatingBehaviour(scenario: Scenario, samples: readonly GatingSample[], track: readonly TrackSample[]) {
+  const trackAt = (t: number): TrackSample | undefined => {
+    let best: TrackSample | undefined;
+    for (const s of track) if (s.t <= t + 1e-9) best = s;
+    return best ?? track[0];
+  };
+  let clearSum = 0;
+  let clearMessages = 0;
+  for (const s of samples) {
+    const where = trackAt(s.rt);
+    if (where !== undefined && where.any > 3) {
+      clearSum += s.weights.get('vision') ?? 0;
+      clearMessages++;
+    }
+  }
+  let onsets = 0;
+  let onsetsAnswered = 0;
+  let was = true; // an obstacle already within 2 m at the start is no onset
+  for (const [i, p] of track.entries()) {
+    const within = p.ahead <= 2;
+    if (within && !was && i > 0) {
+      onsets++;
+      const t0 = track[i - 1]!.t;
+      if (samples.some((s) => s.rt >= t0 - 1e-6 && s.rt <= t0 + 0.5 + 1e-6 && (s.weights.get('vision') ?? 0) >= 0.7 && s.pointEncoder)) onsetsAnswered++;
+    }
+    was = within;
+  }
+  const mean = (from: number, to: number, pick: (s: GatingSample) => number): number => {
+    const xs = samples.filter((s) => s.rt >= from && s.rt < to).map(pick);
+    return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const faults: GatingFaultResponse[] = [];
+  for (const f of scenario.faults) {
+    const m = FAULT_MODALITY[f.sensor] ?? f.sensor;
+    const own = (s: GatingSample): number => s.weights.get(m) ?? 0;
+    const others = (s: GatingSample): number => [...s.weights].reduce((a, [k, v]) => (k === m ? a : a + v), 0);
+    const weightBefore = mean(f.at - 1, f.at, own);
+    const end = Math.min(f.at + f.duration, f.at + 1.5);
+    const threshold = Math.max(0.05, weightBefore / 3);
+    const fell = samples.find((s) => s.rt >= f.at && s.rt <= f.at + f.duration && own(s) < threshold);
+    faults.push({
+      sensor: f.sensor,
+      kind: f.kind,
+      at: f.at,
+      weightBefore,
+      othersBefore: mean(f.at - 1, f.at, others),
+      weightAfter: mean(f.at + 0.5, end, own),
+      othersAfter: mean(f.at + 0.5, end, others),
+      fallSeconds: fell === undefined ? null : fell.rt - f.at,
+    });
+  }
+  return { clearVisionWeight: clearMessages === 0 ? null : clearSum / clearMessages, clearMessages, onsets, onsetsAnswered, faults };
+}
+
+function evaluateGating(scenario: Scenario, samples: GatingSample[], events: Map<number, number[]>, track: readonly TrackSample[]): GatingReport {
   const expectations = scenario.expect.gating;
-  if (expectations.length === 0) return { status: 'none', messages: samples.length, checks: [] };
+  const behaviour = gatingBehaviour(scenario, samples, track);
+  if (expectations.length === 0) return { status: 'none', messages: samples.length, checks: [], ...behaviour };
   const checks: GatingCheck[] = expectations.map((g) => {
     const times = events.get(g.distance) ?? [];
     const satisfied = times.filter((t0) => samples.some((s) => s.t >= t0 - 1e-6 && s.t <= t0 + g.within && (s.weights.get(g.modality) ?? 0) >= g.min_weight)).length;
     return { modality: g.modality, distance: g.distance, minWeight: g.min_weight, within: g.within, events: times, satisfied, passed: satisfied === times.length };
   });
-  if (samples.length === 0) return { status: 'not_evaluated', messages: 0, checks };
-  return { status: checks.every((c) => c.passed) ? 'passed' : 'failed', messages: samples.length, checks };
+  if (samples.length === 0) return { status: 'not_evaluated', messages: 0, checks, ...behaviour };
+  return { status: checks.every((c) => c.passed) ? 'passed' : 'failed', messages: samples.length, checks, ...behaviour };
 }
 
 function checkExpectations(scenario: Scenario, m: ScenarioResult['metrics']): string[] {

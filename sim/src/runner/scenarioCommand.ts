@@ -23,7 +23,7 @@ Runs simulator scenarios headless and scores them. Exit code 0 iff every scenari
   --json OUT           write {summary, results} as JSON to OUT ('-' for stdout)
   --seed N             override every scenario's seed
   --controller NAME    expert (default) or the exec name of a controller node in the registry
-  --ablate MODALITY    never publish one modality: camera | lidar | audio | touch
+  --ablate MODALITY    never publish one modality: camera | lidar | audio | touch; or gating (fusion with fixed equal weights)
   --realtime           pace runs to wall-clock time (for watching in the viewer)
   -h, --help           this help`;
 
@@ -131,7 +131,7 @@ function parseArgs(args: readonly string[]): ParsedArgs {
         break;
       case '--ablate': {
         const v = value();
-        if (!['camera', 'vision', 'lidar', 'audio', 'touch'].includes(v)) throw new Error(`--ablate must be one of camera, vision, lidar, audio, touch`);
+        if (!['camera', 'vision', 'lidar', 'audio', 'touch', 'gating'].includes(v)) throw new Error(`--ablate must be one of camera, vision, lidar, audio, touch, gating`);
         out.ablate = v;
         break;
       }

@@ -24,6 +24,11 @@ export interface FusionStepInput {
   readonly cues: Float32Array;
   /** Added to the gate logits (REINFORCE exploration); omit at inference. */
   readonly gateNoise?: Float32Array | undefined;
+  /**
+   * Ablation `gating`: equal weights over the available modalities instead of the gate's (and the point
+   * encoder requested whenever LiDAR is available), everything downstream unchanged.
+   */
+  readonly fixedWeights?: boolean;
 }
 
 /** Outputs of one fusion step; arrays are owned by the model and overwritten by the next step. */
@@ -189,8 +194,8 @@ export class FusionModel {
       const rawLogits = this.dense(hidden, 'gate.logits');
       const noisy = input.gateNoise === undefined ? rawLogits : tf.add(rawLogits, tf.tensor2d(input.gateNoise, [1, 4]));
       const logits = tf.add(noisy, tf.mul(tf.sub(1, availT), MASK_NEG));
-      const weights = tf.mul(tf.softmax(logits), availT) as tf.Tensor2D;
-      const peLogit = this.dense(hidden, 'gate.point_encoder');
+      const weights = (input.fixedWeights === true ? tf.div(availT, tf.maximum(tf.sum(availT), 1)) : tf.mul(tf.softmax(logits), availT)) as tf.Tensor2D;
+      const peLogit = input.fixedWeights === true ? tf.fill([1, 1], 20) : this.dense(hidden, 'gate.point_encoder');
 
       const vision = projected[VISION] ?? null;
       const queries = vision ?? this.kernel('attn.query_default');

@@ -25,6 +25,24 @@ export interface FusionNodeOptions {
   /** Resolved topic names, for error context. */
   topics?: Partial<Record<'vision' | 'lidar' | 'audio' | 'touch', string>>;
   frameId?: string;
+  /** Ablation: equal weights over the available modalities instead of the learned gate. */
+  fixedWeights?: boolean;
+}
+
+/**
+ * What the model sees at one fusion step, and the obstacle summary the percept carries. Owned by the
+ * logic and overwritten by the next `prepare` (the training recorder copies what it keeps).
+ */
+export interface PreparedInputs {
+  readonly tokens: readonly (TokenBlock | undefined)[];
+  readonly available: Float32Array;
+  readonly cues: Float32Array;
+  nearestM: number;
+  bearing: number;
+  count: number;
+  contact: boolean;
+  /** Oldest fresh token stamp, null when no tokens are fresh. */
+  oldest: Time | null;
 }
 
 /** The module names published in ModalityWeights.active_modules. */
@@ -49,6 +67,7 @@ export class FusionNodeLogic {
   private readonly available = new Float32Array(4);
   private readonly blocks: (TokenBlock | undefined)[] = [undefined, undefined, undefined, undefined];
   private readonly cueInputs: CueInputs = {};
+  private readonly prepared: PreparedInputs;
 
   constructor(
     readonly model: FusionModel,
@@ -59,6 +78,7 @@ export class FusionNodeLogic {
     this.pointEncoder = new PointEncoderSwitch(options.pointEncoderOn, options.pointEncoderOff);
     this.cues = new Float32Array(model.cueDim);
     this.pooled = new Float32Array(c.sectors);
+    this.prepared = { tokens: this.blocks, available: this.available, cues: this.cues, nearestM: Infinity, bearing: 0, count: 0, contact: false, oldest: null };
   }
 
   onTokens(modality: number, msg: FeatureTokens): void {
@@ -105,8 +125,12 @@ export class FusionNodeLogic {
     this.visionScore = { stamp: msg.header.stamp, value };
   }
 
-  /** One fusion step at `now`: new ModalityWeights and FusedPercept messages (fresh objects, safe to publish). */
-  step(now: Time): { gating: ModalityWeights; percept: FusedPercept; sensorStamp: Time | null } {
+  /**
+   * The model inputs at `now` (fresh tokens, availability, cue vector) and the obstacle summary, without
+   * running the model: `step` uses it, and so does the recorder that builds training data from the same
+   * messages the node sees.
+   */
+  prepare(now: Time): PreparedInputs {
     const timeout = this.options.staleTimeoutSec;
     const isFresh = (stamp: Time | undefined): boolean => stamp !== undefined && diffSec(now, stamp) <= timeout;
     let oldest: Time | null = null;
@@ -130,10 +154,6 @@ export class FusionNodeLogic {
     this.cueInputs.touch = touch === null ? undefined : { contact: touch.bump || touch.total_pressure > 0, totalPressure: touch.total_pressure };
     writeCues(this.cues, c.sectors, this.cueInputs);
 
-    const out = this.model.step({ tokens: this.blocks, available: this.available, cues: this.cues });
-    const encoderOn = this.available[LIDAR] === 1 && this.pointEncoder.update(out.pointEncoderProb);
-    if (this.available[LIDAR] === 0) this.pointEncoder.reset();
-
     // Obstacle summary: the synced scan's detections, else the sector minimum, else nothing (inf).
     let nearest = Number.POSITIVE_INFINITY;
     let bearing = 0;
@@ -150,6 +170,21 @@ export class FusionNodeLogic {
       }
       if (bearing > Math.PI) bearing -= 2 * Math.PI;
     }
+    const p = this.prepared;
+    p.nearestM = nearest;
+    p.bearing = bearing;
+    p.count = count;
+    p.contact = this.cueInputs.touch?.contact ?? false;
+    p.oldest = oldest;
+    return p;
+  }
+
+  /** One fusion step at `now`: new ModalityWeights and FusedPercept messages (fresh objects, safe to publish). */
+  step(now: Time): { gating: ModalityWeights; percept: FusedPercept; sensorStamp: Time | null } {
+    const { nearestM: nearest, bearing, count, contact, oldest } = this.prepare(now);
+    const out = this.model.step({ tokens: this.blocks, available: this.available, cues: this.cues, fixedWeights: this.options.fixedWeights === true });
+    const encoderOn = this.available[LIDAR] === 1 && this.pointEncoder.update(out.pointEncoderProb);
+    if (this.available[LIDAR] === 0) this.pointEncoder.reset();
     const header = { stamp: oldest ?? now, frame_id: this.options.frameId ?? 'base_link' };
     const modalities = [...MODALITIES];
     const gating: ModalityWeights = {
@@ -168,7 +203,7 @@ export class FusionNodeLogic {
       nearest_obstacle_bearing: bearing,
       obstacle_ahead_score: out.obstaclePresence,
       obstacle_count: count,
-      contact: this.cueInputs.touch?.contact ?? false,
+      contact,
     };
     return { gating, percept, sensorStamp: oldest };
   }

@@ -1,5 +1,5 @@
 import { Subscription } from 'rxjs';
-import { SensorDataQoS, approximateTimeSync, defineNode, double, mapSafe, string } from '@sensorium/core';
+import { SensorDataQoS, approximateTimeSync, bool, defineNode, double, mapSafe, string } from '@sensorium/core';
 import type { Detection3DArray, SectorRanges } from '@sensorium/core';
 import { initBackend } from '@sensorium/ml';
 import { loadFusionModel } from '../io/modelIO.js';
@@ -14,6 +14,7 @@ const parameters = {
   point_encoder_off: double(0.4, { min: 0, max: 1, description: 'gate probability at which it switches off again (hysteresis)' }),
   lidar_sync_slop: double(0.05, { min: 0.001, max: 1, description: 'approximateTimeSync max interval (s) pairing a scan’s sector ranges with its obstacles' }),
   frame_id: string('base_link', { description: 'frame of the published percept' }),
+  fixed_weights: bool(false, { description: 'ablation: equal weights over the available modalities instead of the learned gate' }),
 };
 
 const TOKEN_TOPICS = MODALITIES.map((m) => `perception/${m}/tokens`);
@@ -53,6 +54,7 @@ export const fusionNode = defineNode({
       pointEncoderOff: p.point_encoder_off,
       topics,
       frameId: p.frame_id,
+      fixedWeights: p.fixed_weights,
     });
     ctx.log.info('fusion model loaded', { model_dir: p.model_dir, params: model.paramCount() });
     let disposed = false;

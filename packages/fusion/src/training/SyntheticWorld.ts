@@ -44,6 +44,8 @@ export interface SyntheticWorldOptions {
   hueRange?: readonly [number, number];
   /** Probability that an episode has a fault. */
   faultProbability?: number;
+  /** Faults to draw from (with repeats as weights); default dark ×2, freeze, dropout ×2, audio, touch. */
+  faults?: readonly Fault[];
   /** Fraction of expert episodes driven with noisy actions (labels stay the clean expert's). */
   noisyExpertFraction?: number;
 }
@@ -93,6 +95,7 @@ export class SyntheticWorld {
   private readonly seed: number;
   private readonly hueRange: readonly [number, number];
   private readonly faultProbability: number;
+  private readonly faults: readonly Fault[];
   private readonly noisyExpertFraction: number;
   private readonly projections: Float32Array[];
   private readonly cueLength: number;
@@ -102,6 +105,7 @@ export class SyntheticWorld {
     this.seed = options.seed ?? 1;
     this.hueRange = options.hueRange ?? [0, 0.5];
     this.faultProbability = options.faultProbability ?? 0.45;
+    this.faults = options.faults ?? ['camera_dark', 'camera_dark', 'camera_freeze', 'lidar_dropout', 'lidar_dropout', 'audio_missing', 'touch_missing'];
     this.noisyExpertFraction = options.noisyExpertFraction ?? 0.4;
     this.cueLength = cueDim(this.config.sectors);
     const rng = new SeededRandom(ENCODER_SEED);
@@ -133,8 +137,7 @@ export class SyntheticWorld {
     }
     let fault: Fault = 'none';
     if (rng.next() < this.faultProbability) {
-      const faults: Fault[] = ['camera_dark', 'camera_dark', 'camera_freeze', 'lidar_dropout', 'lidar_dropout', 'audio_missing', 'touch_missing'];
-      fault = faults[rng.int(faults.length)] ?? 'none';
+      fault = this.faults[rng.int(this.faults.length)] ?? 'none';
     }
     return { obstacles, goal, startYaw: rng.uniform(-0.6, 0.6), fault, faultStep: rng.int(40) };
   }

@@ -1,0 +1,139 @@
+import { Subscription } from 'rxjs';
+import type { AudioEventArray, Detection3DArray, FeatureTokens, SceneObject, SectorRanges, Time, TouchContacts, Transport } from '@sensorium/core';
+import { AUX_MAX_DISTANCE_M } from '../model/FusionModel.js';
+import type { FusionModel } from '../model/FusionModel.js';
+import { MODALITIES } from '../Modality.js';
+import { FusionNodeLogic } from '../node/FusionNodeLogic.js';
+import { gateTarget } from './gateTarget.js';
+import type { FusionDataset, FusionSample } from './FusionSample.js';
+
+/** A sensor fault window of the recorded run (the scenario's `faults:` entries). */
+export interface RecordedFault {
+  sensor: string;
+  at: number;
+  duration: number;
+}
+
+export interface SimRecorderOptions {
+  /** Same staleness as the fusion node (s). */
+  staleTimeoutSec?: number;
+  /** Scene lighting (0..2): below `darkBelow` the camera counts as uninformative. */
+  lighting?: number;
+  darkBelow?: number;
+  faults?: readonly RecordedFault[];
+  /** Robot footprint half-length (m), subtracted from centre distances. */
+  footprintM?: number;
+}
+
+const FAULT_MODALITY: Record<string, number> = { camera: 0, vision: 0, lidar: 1, audio: 2, touch: 3 };
+
+/**
+ * Builds FusionSamples from a simulator run: it listens to the same perception topics as the fusion
+ * node (through a FusionNodeLogic, so inputs are computed exactly as the node computes them) and, at
+ * each `fusion/gating` message (one per fusion step), records the node's inputs with labels from ground
+ * truth (`sim/world`, `goal_pose`) and the driving command on `cmd_vel` (the expert's).
+ */
+export class SimRecorder {
+  readonly samples: FusionSample[] = [];
+  private readonly logic: FusionNodeLogic;
+  private robot: { x: number; y: number; yaw: number } | null = null;
+  private solids: SceneObject[] = [];
+  private goal: { x: number; y: number } | null = null;
+  private command: { linear: number; angular: number } | null = null;
+  private readonly options: Required<SimRecorderOptions>;
+
+  constructor(model: FusionModel, options: SimRecorderOptions = {}) {
+    this.options = { staleTimeoutSec: 0.3, lighting: 1, darkBelow: 0.2, faults: [], footprintM: 0.2, ...options };
+    this.logic = new FusionNodeLogic(model, { staleTimeoutSec: this.options.staleTimeoutSec, pointEncoderOn: 0.6, pointEncoderOff: 0.4 });
+  }
+
+  /** Subscribes on `transport` (absolute topic names, root namespace); unsubscribe the result to stop. */
+  attach(transport: Transport, now: () => Time): Subscription {
+    const sub = new Subscription();
+    const safe =
+      <T>(fn: (m: T) => void) =>
+      (m: T): void => {
+        try {
+          fn(m);
+        } catch {
+          // The node drops the same bad inputs; the recorder just skips them.
+        }
+      };
+    MODALITIES.forEach((m, i) => {
+      sub.add(transport.subscribe(`/perception/${m}/tokens`, 'sensorium_msgs/msg/FeatureTokens').subscribe(safe((msg: FeatureTokens) => this.logic.onTokens(i, msg))));
+    });
+    sub.add(transport.subscribe('/perception/vision/obstacle_ahead', 'sensorium_msgs/msg/FeatureTokens').subscribe(safe((msg: FeatureTokens) => this.logic.onVisionScore(msg))));
+    sub.add(transport.subscribe('/perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges').subscribe(safe((msg: SectorRanges) => this.logic.onSectors(msg))));
+    sub.add(transport.subscribe('/perception/obstacles', 'vision_msgs/msg/Detection3DArray').subscribe(safe((msg: Detection3DArray) => this.logic.onObstacles(msg))));
+    sub.add(transport.subscribe('/perception/audio/events', 'sensorium_msgs/msg/AudioEventArray').subscribe(safe((msg: AudioEventArray) => this.logic.onAudioEvents(msg))));
+    sub.add(transport.subscribe('/perception/touch/contacts', 'sensorium_msgs/msg/TouchContacts').subscribe(safe((msg: TouchContacts) => this.logic.onTouchContacts(msg))));
+    sub.add(
+      transport.subscribe('/sim/world', 'sensorium_msgs/msg/WorldState').subscribe((w) => {
+        this.solids = w.objects.filter((o) => o.shape !== 'zone' && o.shape !== 'sound' && o.shape !== 'robot' && !o.id.startsWith('boundary-'));
+        const r = w.objects.find((o) => o.shape === 'robot');
+        if (r !== undefined) this.robot = { x: r.pose.position.x, y: r.pose.position.y, yaw: yawOf(r.pose.orientation) };
+      }),
+    );
+    sub.add(transport.subscribe('/goal_pose', 'geometry_msgs/msg/PoseStamped').subscribe((g) => (this.goal = { x: g.pose.position.x, y: g.pose.position.y })));
+    sub.add(transport.subscribe('/cmd_vel', 'geometry_msgs/msg/Twist').subscribe((t) => (this.command = { linear: t.linear.x, angular: t.angular.z })));
+    sub.add(transport.subscribe('/fusion/gating', 'sensorium_msgs/msg/ModalityWeights').subscribe(() => this.record(now())));
+    return sub;
+  }
+
+  /** The recorded samples as a dataset. */
+  dataset(): FusionDataset {
+    const samples = this.samples;
+    return { length: samples.length, get: (i) => samples[i]! };
+  }
+
+  private record(now: Time): void {
+    const robot = this.robot;
+    if (robot === null || this.goal === null || this.command === null) return;
+    const p = this.logic.prepare(now);
+    const t = now.sec + now.nanosec * 1e-9;
+    // Ground truth: nearest solid within ±45° ahead (the runner's definition), distance from the footprint.
+    let ahead = Infinity;
+    for (const s of this.solids) {
+      const dx = s.pose.position.x - robot.x;
+      const dy = s.pose.position.y - robot.y;
+      const bearing = wrap(Math.atan2(dy, dx) - robot.yaw);
+      if (Math.abs(bearing) > Math.PI / 4) continue;
+      const d = Math.max(0, Math.hypot(dx, dy) - Math.max(s.size.x, s.size.y) / 2 - this.options.footprintM);
+      ahead = Math.min(ahead, d);
+    }
+    const informative: [boolean, boolean, boolean, boolean] = [
+      (p.available[0] ?? 0) > 0.5 && this.options.lighting >= this.options.darkBelow,
+      (p.available[1] ?? 0) > 0.5,
+      (p.available[2] ?? 0) > 0.5,
+      (p.available[3] ?? 0) > 0.5,
+    ];
+    for (const f of this.options.faults) {
+      const m = FAULT_MODALITY[f.sensor];
+      if (m !== undefined && t >= f.at && t < f.at + f.duration) informative[m] = false;
+    }
+    const gx = this.goal.x - robot.x;
+    const gy = this.goal.y - robot.y;
+    const c = Math.cos(robot.yaw);
+    const sn = Math.sin(robot.yaw);
+    this.samples.push({
+      tokens: p.tokens.map((b) => (b === undefined ? undefined : { count: b.count, data: b.data.slice() })),
+      available: p.available.slice(),
+      cues: p.cues.slice(),
+      goal: { x: c * gx + sn * gy, y: -sn * gx + c * gy },
+      perceived: { nearestDistanceM: p.nearestM, nearestBearing: p.bearing, count: p.count, contact: p.contact },
+      expert: { ...this.command },
+      obstacleAhead: ahead <= 2 ? 1 : 0,
+      obstacleDistanceM: Math.min(ahead, AUX_MAX_DISTANCE_M),
+      gateTarget: gateTarget(new Float32Array(4), { obstacleAheadM: ahead, informative }),
+      pointEncoderTarget: ahead < 2.5 && informative[1] ? 1 : 0,
+    });
+  }
+}
+
+function yawOf(q: { x: number; y: number; z: number; w: number }): number {
+  return Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
+}
+
+function wrap(a: number): number {
+  return Math.atan2(Math.sin(a), Math.cos(a));
+}
