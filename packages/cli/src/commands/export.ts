@@ -3,9 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, SensoriumError } from '@sensorium/core';
-import { loadPolicyHead, POLICY_MAX_ANGULAR, POLICY_MAX_LINEAR } from '@sensorium/fusion';
+import { loadFusionModel, loadPolicyHead, POLICY_MAX_ANGULAR, POLICY_MAX_LINEAR } from '@sensorium/fusion';
 import {
+  exportFusionOnnx,
   exportPointEncoderOnnx,
+  fusionOnnxIo,
   exportPolicyHeadOnnx,
   exportVitOnnx,
   initBackend,
@@ -30,7 +32,9 @@ weights from MODEL_DIR:
   camera_vit.onnx     MODEL_DIR/camera_vit/model.json (tfjs weights; config in userDefinedMetadata.config),
                       else the seeded default ViT the camera node runs without a model
   point_encoder.onnx  MODEL_DIR/point_encoder/model.json, else the seeded default
+  fusion.onnx         MODEL_DIR/fusion (sensorium.fusion: gating network + cross-modal attention)
   policy.onnx         MODEL_DIR/policy (sensorium.policy, as the policy node loads it)
+Models without trained weights in MODEL_DIR (fusion, policy) are skipped, saying so.
 
   --int8   also write NAME.int8.onnx: per-channel int8 weights, MatMulInteger (ONNX Runtime CPU)
   --json   print what was written (files, inputs, outputs, weight source) as JSON
@@ -50,7 +54,7 @@ interface Exported {
 
 export const command: CliCommand = {
   name: 'export',
-  summary: 'export the models to ONNX (camera ViT, point encoder, policy head)',
+  summary: 'export the models to ONNX (camera ViT, point encoder, fusion, policy head)',
   usage: USAGE,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     let modelDir: string;
@@ -112,6 +116,21 @@ export const command: CliCommand = {
       await withModule(pe, peLoaded, peJson, async (w) => {
         await write('point_encoder', (o) => exportPointEncoderOnnx(w, pe.config, { ...o, file: peJson }), peLoaded === undefined ? `seeded (seed ${pe.config.seed}; no ${peJson})` : peJson, pointEncoderOnnxIo(pe.config));
       });
+
+      // fusion model (trained weights required, as for the policy)
+      const fusionDir = join(modelDir, 'fusion');
+      if (existsSync(join(fusionDir, 'model.json'))) {
+        const fusion = await loadFusionModel({ read }, fusionDir);
+        try {
+          const w = new Map<string, WeightArray>(fusion.weights.read().map((n) => [n.name, n]));
+          const config = { ...fusion.config, cueDim: fusion.cueDim };
+          await write('fusion', (o) => exportFusionOnnx(w, config, { ...o, file: join(fusionDir, 'model.json') }), join(fusionDir, 'model.json'), fusionOnnxIo(config));
+        } finally {
+          fusion.dispose();
+        }
+      } else {
+        io.stderr(`export: fusion skipped (no ${join(fusionDir, 'model.json')})\n`);
+      }
 
       // policy head (trained weights required: a seeded policy is no policy)
       const policyDir = join(modelDir, 'policy');
