@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LocalTransport } from '@sensorium/core';
+import type { Graph } from '@sensorium/core';
 import { runNodeCommand, wantsSimTime } from '../src/commands/node.js';
 
 interface Described {
@@ -91,6 +93,26 @@ describe('sensorium node: ROS arguments per node, rcl rules', () => {
     const r = await node(['touch_processor', 'lidar_processor', '--transport', 'local']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('running /touch_processor, /lidar_processor on local');
+  });
+
+  it('use_sim_time:=true: the nodes run on the time /clock carries', async () => {
+    const transport = new LocalTransport();
+    const stop = new AbortController();
+    let stderr = '';
+    let started: (graph: Graph) => void = () => undefined;
+    const ready = new Promise<Graph>((resolve) => (started = resolve));
+    const done = runNodeCommand(['touch_processor', '--transport', 'local', '--ros-args', '-p', 'use_sim_time:=true'], { stdout: () => undefined, stderr: (t) => (stderr += t), cwd: '.' }, {
+      signal: stop.signal,
+      transport,
+      onStarted: started,
+    });
+    const graph = await ready;
+    expect(stderr).toContain('(sim time from /clock)');
+    expect(graph.diagnostics().stamp).toEqual({ sec: 0, nanosec: 0 });
+    transport.advertise('/clock', 'rosgraph_msgs/msg/Clock').publish({ clock: { sec: 42, nanosec: 5 } });
+    expect(graph.diagnostics().stamp).toEqual({ sec: 42, nanosec: 5 });
+    stop.abort();
+    expect(await done).toBe(0);
   });
 
   it('use_sim_time: the last source that sets it wins', () => {
