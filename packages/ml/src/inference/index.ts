@@ -1,3 +1,4 @@
 // One inference interface over ONNX Runtime and TensorFlow.js, backend chosen at start.
 export * from './InferenceSession.js';
 export * from './createInferenceSession.js';
+export * from './ModalityBatcher.js';
