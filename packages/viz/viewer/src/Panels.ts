@@ -41,6 +41,7 @@ export class GatingPanel {
         this.#history.set(name, new Float32Array(PLOT_SAMPLES));
       }
       bar.fill.style.width = `${(Math.min(1, Math.max(0, w)) * 100).toFixed(1)}%`;
+      bar.fill.dataset['weight'] = w.toFixed(2);
       bar.label.textContent = (m.stale[i] ?? false) ? 'stale' : w.toFixed(2);
       this.#history.get(name)![this.#head] = w;
     }
