@@ -68,6 +68,8 @@ describe('soak', () => {
     let lastLeg = 0;
     const samples: { t: number; heapMb: number; tensors: number; rssMb: number }[] = [];
     const wallStart = performance.now();
+    let score: ReturnType<typeof session.simulator.scorer.snapshot>;
+    let diagnostics: ReturnType<typeof session.diagnostics>;
     try {
       let nextSample = 0;
       while (session.time < SIM_SECONDS - 1e-9) {
@@ -88,8 +90,8 @@ describe('soak', () => {
         await new Promise((r) => setImmediate(r));
       }
     } finally {
-      var score = session.simulator.scorer.snapshot();
-      var diagnostics = session.diagnostics();
+      score = session.simulator.scorer.snapshot();
+      diagnostics = session.diagnostics();
       await session.shutdown();
       await transport.close();
     }

@@ -4,6 +4,6 @@ import { safetySupervisorNode } from './safety/safetySupervisorNode.js';
 
 /** The node types this package provides, for the CLI's NodeRegistry (`exec: policy`, `exec: safety_supervisor`). */
 export const controlNodes: readonly NodeDefinition<ParamSpecs>[] = [
-  policyNode as unknown as NodeDefinition<ParamSpecs>,
-  safetySupervisorNode as unknown as NodeDefinition<ParamSpecs>,
+  policyNode,
+  safetySupervisorNode,
 ];
