@@ -1,5 +1,6 @@
 import type { WebSocket, RawData } from 'ws';
 import { CLIENT_PUBLISH_TOPICS, absoluteTopic } from './clientPublishTopics.js';
+import { FramePool } from './FramePool.js';
 
 /** Why a client was closed, as WebSocket close codes (RFC 6455 §7.4.1). */
 const CLOSE_UNSUPPORTED = 1003;
@@ -32,6 +33,8 @@ interface Pending {
   key: string;
   frame: string | Uint8Array;
   bytes: number;
+  /** The frame came from the pool and goes back to it once written or dropped. */
+  pooled: boolean;
 }
 
 export interface ClientStats {
@@ -66,6 +69,9 @@ export class ClientSession {
   #dropped = 0;
   #closed = false;
   readonly #afterWrite = (): void => this.#flush();
+  readonly #pool = new FramePool();
+  /** Header of a message FoxgloveServer sends in two parts (`fin: false`, then the payload). */
+  #header: Uint8Array | undefined;
 
   constructor(ws: WebSocket, options: ClientSessionOptions) {
     this.#ws = ws;
@@ -73,8 +79,7 @@ export class ClientSession {
     ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
     ws.on('close', (code, reason) => {
       this.#closed = true;
-      this.#queue.length = 0;
-      this.#queuedBytes = 0;
+      this.#clearQueue();
       this.onclose?.({ code, reason: reason.toString(), wasClean: true });
     });
     ws.on('error', (error) => this.onerror?.(error));
@@ -100,8 +105,7 @@ export class ClientSession {
   close(code = 1000, reason = ''): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue.length = 0;
-    this.#queuedBytes = 0;
+    this.#clearQueue();
     this.#ws.close(code, reason);
   }
 
@@ -110,8 +114,28 @@ export class ClientSession {
     this.send(JSON.stringify({ op: 'status', level, message }));
   }
 
-  send(data: string | ArrayBuffer | ArrayBufferView): void {
+  /**
+   * FoxgloveServer sends message data as a header with `{fin: false}` then the payload with `{fin: true}`
+   * when `send` takes two parameters; the two are joined here into one pooled frame, so the payload (the
+   * codec's reused buffer) is copied once and no frame is allocated per message.
+   */
+  send(data: string | ArrayBuffer | ArrayBufferView, options?: { fin?: boolean }): void {
     if (this.#closed) return;
+    let pooled = false;
+    if (options?.fin === false && typeof data !== 'string') {
+      this.#header = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      return;
+    }
+    if (options?.fin === true && this.#header !== undefined && typeof data !== 'string') {
+      const header = this.#header;
+      this.#header = undefined;
+      const payload = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const joined = this.#pool.acquire(header.byteLength + payload.byteLength);
+      joined.set(header, 0);
+      joined.set(payload, header.byteLength);
+      data = joined;
+      pooled = true;
+    }
     let key: string;
     let depth: number;
     let frame: string | Uint8Array;
@@ -140,25 +164,44 @@ export class ClientSession {
     }
     const bytes = typeof frame === 'string' ? frame.length : frame.byteLength;
     if (this.#queue.length === 0 && this.#ws.bufferedAmount < this.#options.maxBufferedBytes) {
-      this.#write(frame);
+      this.#write(frame, pooled);
       return;
     }
     const count = this.#countByKey.get(key) ?? 0;
     if (count >= depth) {
       const oldest = this.#queue.findIndex((p) => p.key === key);
       const [removed] = this.#queue.splice(oldest, 1);
-      if (removed !== undefined) this.#queuedBytes -= removed.bytes;
+      if (removed !== undefined) this.#discard(removed);
       this.#dropped++;
     } else {
       this.#countByKey.set(key, count + 1);
     }
-    this.#queue.push({ key, frame, bytes });
+    this.#queue.push({ key, frame, bytes, pooled });
     this.#queuedBytes += bytes;
   }
 
-  #write(frame: string | Uint8Array): void {
+  #write(frame: string | Uint8Array, pooled: boolean): void {
     this.#sent++;
-    this.#ws.send(frame, { binary: typeof frame !== 'string' }, this.#afterWrite);
+    if (!pooled) {
+      this.#ws.send(frame, { binary: typeof frame !== 'string' }, this.#afterWrite);
+      return;
+    }
+    // The socket holds a reference until written: the buffer goes back to the pool only then.
+    this.#ws.send(frame, { binary: true }, () => {
+      this.#pool.release(frame as Uint8Array);
+      this.#flush();
+    });
+  }
+
+  #discard(p: Pending): void {
+    this.#queuedBytes -= p.bytes;
+    if (p.pooled) this.#pool.release(p.frame as Uint8Array);
+  }
+
+  #clearQueue(): void {
+    for (const p of this.#queue) if (p.pooled) this.#pool.release(p.frame as Uint8Array);
+    this.#queue.length = 0;
+    this.#queuedBytes = 0;
   }
 
   #flush(): void {
@@ -168,7 +211,7 @@ export class ClientSession {
       const count = (this.#countByKey.get(next.key) ?? 1) - 1;
       if (count <= 0) this.#countByKey.delete(next.key);
       else this.#countByKey.set(next.key, count);
-      this.#write(next.frame);
+      this.#write(next.frame, next.pooled);
     }
   }
 
@@ -290,7 +333,7 @@ export class ClientSession {
       const p = this.#queue[i]!;
       if (p.key === key) {
         this.#queue.splice(i, 1);
-        this.#queuedBytes -= p.bytes;
+        this.#discard(p);
       }
     }
     this.#countByKey.delete(key);

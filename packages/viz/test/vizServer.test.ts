@@ -66,6 +66,23 @@ describe('createVizServer', () => {
     expect(c.bytes.get('lidar/points')).toBe(getCodec('sensor_msgs/msg/PointCloud2').encode(cloud).byteLength);
   });
 
+  it('delivers back-to-back clouds intact although codec buffers and frames are reused', async () => {
+    const { server, transport } = await start();
+    const lidar = transport.advertise('/lidar/points', 'sensor_msgs/msg/PointCloud2');
+    const c = client(server.url);
+    await c.until(() => c.channels.has('lidar/points'));
+    c.subscribe('lidar/points');
+    await waitFor(() => lidar.subscriberCount() === 1);
+    const clouds = [1, 2, 3, 4, 5, 6].map((seed) => makeCloud(5000 + seed, seed));
+    for (const cloud of clouds) lidar.publish(cloud);
+    await c.until(() => (c.received.get('lidar/points')?.length ?? 0) === clouds.length);
+    const got = c.received.get('lidar/points') as { width: number; data: Uint8Array }[];
+    got.forEach((m, i) => {
+      expect(m.width).toBe(clouds[i]!.width);
+      expect(Buffer.from(m.data).equals(Buffer.from(clouds[i]!.data))).toBe(true);
+    });
+  });
+
   it('unsubscribes from the transport when the last client leaves', async () => {
     const { server, transport } = await start();
     const lidar = transport.advertise('/lidar/points', 'sensor_msgs/msg/PointCloud2');
