@@ -5,6 +5,8 @@ import { loadPolicyHead } from '@sensorium/fusion';
 import { initBackend } from '@sensorium/ml';
 import { PolicyLogic } from './PolicyLogic.js';
 
+const TfQoS = { ...DefaultQoS, reliability: 'best_effort' as const, depth: 100 };
+
 export const policyParams = {
   model_dir: string('models/policy', { description: 'policy head directory (model.json + weights.bin), relative to the repository root' }),
   rate: double(10, { min: 1, max: 200, description: 'watchdog rate, Hz: a zero command is published this often while fusion/percept is stale' }),
@@ -87,7 +89,8 @@ export const policyNode = defineNode({
             .pipe(mapSafe(ctx, 'odom', (m) => logic.odom(m, ctx.clock.nowSec())))
             .subscribe(),
         );
-        subscription.add(ctx.subscribe('tf', 'tf2_msgs/msg/TFMessage', DefaultQoS).pipe(mapSafe(ctx, 'tf', (m) => logic.tf(m))).subscribe());
+        // Best effort matches tf publishers of either reliability (a reliable subscriber would miss best-effort ones).
+        subscription.add(ctx.subscribe('tf', 'tf2_msgs/msg/TFMessage', TfQoS).pipe(mapSafe(ctx, 'tf', (m) => logic.tf(m))).subscribe());
         subscription.add(
           ctx
             .subscribe('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS)
