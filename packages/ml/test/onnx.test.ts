@@ -57,6 +57,9 @@ describe('ONNX export: ORT and tfjs agree (1e-4 relative) on seeded inputs', () 
 });
 
 describe('INT8 (per-channel int8 MatMulInteger) vs float on ORT', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: ['wasm'], log: () => {} });
+  });
   let vit: TestModel;
   let fp32: InferenceSession;
   let int8: InferenceSession;
@@ -82,5 +85,43 @@ describe('INT8 (per-channel int8 MatMulInteger) vs float on ORT', () => {
     expect(err).toBeGreaterThan(0); // it really is quantized
     expect(err).toBeLessThan(0.02);
     for (let i = 0; i < batch; i++) expect(Math.abs(b['obstacle_ahead']![i]! - a['obstacle_ahead']![i]!)).toBeLessThan(0.02);
+  });
+});
+
+describe('INT8 fusion → policy chain: action within 1% of float', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: ['wasm'], log: () => {} });
+  });
+
+  it('cmd_vel from int8 fusion + int8 policy differs from float by < 1% of the speed limits', async () => {
+    const fusion = fusionModel();
+    const policy = policyModel();
+    const open = (m: TestModel, bytes: Uint8Array): Promise<InferenceSession> =>
+      createInferenceSession({ ...m.model, read: () => Promise.resolve(bytes) }, { prefer: ['onnxruntime'], ...quiet });
+    const [f32, f8, p32, p8] = await Promise.all([open(fusion, fusion.onnx), open(fusion, fusion.int8), open(policy, policy.onnx), open(policy, policy.int8)]);
+    const batch = 16;
+    const feeds = Object.fromEntries(fusion.model.inputs.map((s, i) => [s.name, seededInput(sampleSize(s) * batch, 40 + i)]));
+    for (const name of Object.keys(feeds)) if (name.startsWith('mask_') || name === 'available') feeds[name] = feeds[name]!.map((v) => (v > -1 ? 1 : 0));
+    feeds['energy'] = feeds['energy']!.map(Math.abs);
+    const policyIn = sampleSize(policy.model.inputs[0]!);
+    const act = async (fs: InferenceSession, ps: InferenceSession): Promise<Float32Array> => {
+      const e = (await fs.run(feeds, { batch }))['embedding']!;
+      // policy features: the embedding (32 of it, the test head's width) then fixed percept/goal features
+      const features = new Float32Array(policyIn * batch);
+      for (let b = 0; b < batch; b++) {
+        features.set(e.subarray(b * 64, b * 64 + 32), b * policyIn);
+        features.set(seededInput(policyIn - 32, 90 + b), b * policyIn + 32);
+      }
+      return (await ps.run({ features }, { batch }))['cmd_vel']!;
+    };
+    const a = await act(f32, p32);
+    const b = await act(f8, p8);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (i % 2 === 0 ? 1.0 : 2.0));
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(0.01);
+    for (const s of [f32, f8, p32, p8]) await s.dispose();
+    fusion.dispose();
+    policy.dispose();
   });
 });
