@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
-import { exportVitOnnx, initBackend, weightsFromTensors } from '@sensorium/ml';
+import { createInferenceSession, exportVitOnnx, initBackend, ModalityBatcher, vitOnnxIo, weightsFromTensors } from '@sensorium/ml';
 import { VIT_SEED, VIT_SMALL, VitEncoder, type VitConfig } from '@sensorium/perception';
 import type { BenchEntry, BenchResult } from './BenchEntry.js';
 
@@ -127,4 +127,52 @@ const int8VsFp32: BenchEntry = {
   },
 };
 
-export const entries: BenchEntry[] = [ortVsTfjs, int8VsFp32];
+const batching: BenchEntry = {
+  name: 'inference.vision.batched_4_cameras',
+  async run({ quick }) {
+    await initBackend({ prefer: ['wasm'], log: () => {} });
+    const c = vitCase('default', VIT_SMALL);
+    const bytes = exportVitOnnx(weightsFromTensors(c.vit.weights), c.config);
+    const session = await createInferenceSession({ name: 'camera_vit', ...vitOnnxIo(c.config), onnxFile: 'camera_vit.onnx', read: () => Promise.resolve(bytes) }, { prefer: ['onnxruntime'], log: () => {} });
+    const frames = [0, 1, 2, 3].map((k) => c.patches.map((v, i) => v * Math.cos(k + i * 1e-3)));
+    const batcher = new ModalityBatcher(session, { maxBatch: 4 });
+    const reps = quick ? 7 : 21;
+    const batchedLatency: number[] = [];
+    const sequentialLatency: number[] = [];
+    const batchedMean: number[] = [];
+    const sequentialMean: number[] = [];
+    for (let r = 0; r < reps + 2; r++) {
+      // four cameras' frames arrive together: as one batch…
+      const results = await Promise.all(frames.map((f) => batcher.submit({ patches: f })));
+      // …or one after another (each waits for the ones before it)
+      const t0 = performance.now();
+      const lat: number[] = [];
+      for (const f of frames) {
+        await session.run({ patches: f }, { batch: 1 });
+        lat.push(performance.now() - t0);
+      }
+      if (r < 2) continue; // warm-up
+      batchedLatency.push(Math.max(...results.map((x) => x.latencyMs)));
+      sequentialLatency.push(lat[lat.length - 1]!);
+      batchedMean.push(results.reduce((s, x) => s + x.latencyMs, 0) / results.length);
+      sequentialMean.push(lat.reduce((s, x) => s + x, 0) / lat.length);
+    }
+    await session.dispose();
+    c.vit.dispose();
+    const value = median(batchedLatency);
+    const base = median(sequentialLatency);
+    return [
+      {
+        name: 'inference.vision.batched_4_cameras',
+        value,
+        unit: 'ms to serve all 4 (last message latency)',
+        baseline: { name: 'same 4 frames run one at a time', value: base },
+        ratio: value / base,
+        goal: { max: 1 },
+        notes: `default ViT on ORT CPU 1 thread; batches of ${batcher.stats().meanBatch.toFixed(1)}; mean latency per message ${median(batchedMean).toFixed(2)} ms batched vs ${median(sequentialMean).toFixed(2)} ms one at a time (batching trades the first messages' latency for throughput)`,
+      },
+    ];
+  },
+};
+
+export const entries: BenchEntry[] = [ortVsTfjs, int8VsFp32, batching];
