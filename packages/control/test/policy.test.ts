@@ -52,7 +52,7 @@ function spy(): PolicyActor & { last: Float32Array | undefined } {
   return a;
 }
 
-const OPTIONS = { mapBounds: [-10, -6, 10, 6], obstacleMargin: 0.1, goalTolerance: 0.25, staleTimeout: 0.3, lidarOffsetX: 0.1, embeddingDim: E };
+const OPTIONS = { mapBounds: [-10, -6, 10, 6], obstacleMargin: 0.1, goalTolerance: 0.25, staleTimeout: 0.3, lidarOffsetX: 0.1, embeddingDim: E, obstacleSummary: 'filtered' as const, maxObstacleSize: 3, robotRadius: 0.25 };
 
 describe('PolicyLogic', () => {
   it('puts a map goal into base_link through odom and map→odom', () => {
@@ -174,5 +174,27 @@ describe('policy node with the safety supervisor', () => {
       clock.advanceBy(0.05);
     }
     expect(out.slice(-10).every((m) => m.linear.x === 0 && m.angular.z === 0)).toBe(true);
+  });
+});
+
+describe('PolicyLogic obstacle summary', () => {
+  it('feeds the head the nearest real obstacle, not a wall cluster around the robot', () => {
+    const actor = spy();
+    const logic = new PolicyLogic(actor, OPTIONS);
+    logic.odom(odom(1, 0, 0, 0), 1);
+    logic.setGoal(goal(5, 0));
+    const walls = box(1, 0, 0);
+    walls.detections[0]!.bbox.size = { x: 14, y: 10, z: 2 };
+    const near = box(1, 1.9, 0).detections[0]!; // 0.6 m box at base_link x 2.0: surface 1.7 − 0.25
+    walls.detections.push(near);
+    logic.obstaclesSeen(walls, 1);
+    const p = { ...percept(1), nearest_obstacle_distance: 0, obstacle_count: 2 };
+    logic.percept(p, 1);
+    expect(actor.last![E + 4]).toBeCloseTo(1.45 / 10); // distance / 10 (CUE_MAX_RANGE_M)
+    expect(actor.last![E + 8]).toBeCloseTo(1 / 10);
+    // Stale obstacles: no summary rather than an old one.
+    logic.odom(odom(2, 0, 0, 0), 2);
+    logic.percept(p, 2);
+    expect(actor.last![E + 4]).toBe(1);
   });
 });

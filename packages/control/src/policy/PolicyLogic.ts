@@ -1,5 +1,5 @@
 import type { Detection3DArray, FusedPercept, Odometry, PoseStamped, TFMessage } from '@sensorium/core';
-import { policyFeatureDim, writePolicyFeatures } from '@sensorium/fusion';
+import { policyFeatureDim, writePolicyFeatures, type PolicyPercept } from '@sensorium/fusion';
 import { yawOf } from './yawOf.js';
 
 /** What the policy node runs per percept: the fusion package's PolicyHead, or any stand-in in tests. */
@@ -20,6 +20,14 @@ export interface PolicyOptions {
   lidarOffsetX: number;
   /** Embedding width of the percepts the head was trained on. */
   embeddingDim: number;
+  /**
+   * `filtered`: the obstacle summary fed to the head (nearest surface distance, bearing, count) is recomputed
+   * from perception/obstacles without wall clusters (boxes over `maxObstacleSize` or around the robot),
+   * measured from a `robotRadius` body — what the head was trained on. `percept`: the FusedPercept's as-is.
+   */
+  obstacleSummary: 'filtered' | 'percept';
+  maxObstacleSize: number;
+  robotRadius: number;
 }
 
 export interface PolicyCommand {
@@ -52,6 +60,17 @@ export class PolicyLogic {
   private readonly features: Float32Array;
   private readonly goalInBase = { x: 0, y: 0 };
   private readonly command: PolicyCommand = { linear: 0, angular: 0, state: 'no_goal' };
+  private summaryTime = -Infinity;
+  private readonly summary = { nearest: Infinity, bearing: 0, count: 0 };
+  private readonly featurePercept: PolicyPercept = {
+    embedding: new Float32Array(0) as Float32Array,
+    weights: new Float32Array(0) as Float32Array,
+    nearest_obstacle_distance: Infinity,
+    nearest_obstacle_bearing: 0,
+    obstacle_ahead_score: 0,
+    obstacle_count: 0,
+    contact: false,
+  };
   /** Perceived obstacle boxes in the odom frame (centre, half extents), for rejecting goals inside them. */
   private readonly obstacles: { x: number; y: number; hx: number; hy: number }[] = [];
 
@@ -111,8 +130,31 @@ export class PolicyLogic {
     }
   }
 
-  /** Perceived obstacles (lidar_link) → odom, kept for goal checks. */
-  obstaclesSeen(msg: Detection3DArray): void {
+  /** Perceived obstacles (lidar_link) → odom, kept for goal checks; and the filtered obstacle summary. */
+  obstaclesSeen(msg: Detection3DArray, nowSec = -Infinity): void {
+    const o = this.options;
+    let nearest = Infinity;
+    let bearing = 0;
+    let count = 0;
+    for (const d of msg.detections) {
+      const bx = d.bbox.center.position.x + o.lidarOffsetX;
+      const by = d.bbox.center.position.y;
+      const hx = d.bbox.size.x / 2;
+      const hy = d.bbox.size.y / 2;
+      if (2 * hx > o.maxObstacleSize || 2 * hy > o.maxObstacleSize || (Math.abs(bx) < hx && Math.abs(by) < hy)) continue;
+      count++;
+      const dx = Math.max(0, Math.abs(bx) - hx);
+      const dy = Math.max(0, Math.abs(by) - hy);
+      const surface = Math.max(0, Math.hypot(dx, dy) - o.robotRadius);
+      if (surface < nearest) {
+        nearest = surface;
+        bearing = Math.atan2(by, bx);
+      }
+    }
+    this.summary.nearest = nearest;
+    this.summary.bearing = bearing;
+    this.summary.count = count;
+    this.summaryTime = nowSec;
     const pose = this.odomPose;
     const c = Math.cos(pose.yaw);
     const s = Math.sin(pose.yaw);
@@ -138,7 +180,7 @@ export class PolicyLogic {
     this.perceptTime = nowSec;
     const cmd = this.command;
     if (!this.locate(nowSec)) return cmd;
-    writePolicyFeatures(this.features, msg, this.goalInBase);
+    writePolicyFeatures(this.features, this.featuresPercept(msg, nowSec), this.goalInBase);
     const action = this.actor.act(this.features);
     cmd.linear = action.linear;
     cmd.angular = action.angular;
@@ -166,6 +208,21 @@ export class PolicyLogic {
     this.goalInBase.x = c * dx + s * dy;
     this.goalInBase.y = -s * dx + c * dy;
     return true;
+  }
+
+  /** The percept as the head sees it: with the filtered obstacle summary while obstacles are fresh. */
+  private featuresPercept(msg: FusedPercept, nowSec: number): PolicyPercept {
+    if (this.options.obstacleSummary === 'percept') return msg;
+    const f = this.featurePercept;
+    f.embedding = msg.embedding;
+    f.weights = msg.weights;
+    f.obstacle_ahead_score = msg.obstacle_ahead_score;
+    f.contact = msg.contact;
+    const fresh = nowSec - this.summaryTime <= this.options.staleTimeout;
+    f.nearest_obstacle_distance = fresh ? this.summary.nearest : Infinity;
+    f.nearest_obstacle_bearing = fresh ? this.summary.bearing : 0;
+    f.obstacle_count = fresh ? this.summary.count : 0;
+    return f;
   }
 
   private readonly odomPoint = { x: 0, y: 0 };

@@ -14,6 +14,12 @@ export const policyParams = {
   goal_tolerance: double(0.25, { min: 0.01, max: 5, description: 'within this distance of the goal the policy stops, m' }),
   map_bounds: doubleArray([], { description: 'xmin ymin xmax ymax of the map in the goal frame, m; goals outside are rejected (empty = unbounded)' }),
   obstacle_margin: double(0.1, { min: 0, max: 5, description: 'goals within this distance of a perceived obstacle box are rejected, m' }),
+  obstacle_summary: string('filtered', {
+    choices: ['filtered', 'percept'],
+    description: 'obstacle summary the head reads: filtered = from perception/obstacles without wall clusters (as trained); percept = fusion/percept as-is',
+  }),
+  max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'with obstacle_summary filtered: boxes with a side over this are wall clusters, m' }),
+  robot_radius: double(0.25, { min: 0, max: 5, description: 'with obstacle_summary filtered: distances are to this body radius (the training world’s), m' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (perception/obstacles frame), m' }),
 };
 
@@ -49,6 +55,9 @@ export const policyNode = defineNode({
       staleTimeout: p.stale_timeout,
       lidarOffsetX: p.lidar_offset_x,
       embeddingDim: head.embeddingDim,
+      obstacleSummary: p.obstacle_summary === 'percept' ? 'percept' : 'filtered',
+      maxObstacleSize: p.max_obstacle_size,
+      robotRadius: p.robot_radius,
     });
     let disposed = false;
     return {
@@ -94,7 +103,7 @@ export const policyNode = defineNode({
         subscription.add(
           ctx
             .subscribe('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS)
-            .pipe(mapSafe(ctx, 'perception/obstacles', (m) => logic.obstaclesSeen(m)))
+            .pipe(mapSafe(ctx, 'perception/obstacles', (m) => logic.obstaclesSeen(m, ctx.clock.nowSec())))
             .subscribe(),
         );
         subscription.add(
