@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,16 +27,37 @@ export async function buildViewer(options: { outDir?: string } = {}): Promise<st
   return outDir;
 }
 
-/** The viewer directory, built first if its index.html is missing. */
+/** Newest modification time under `dir` (ms), 0 when it does not exist. */
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? await newestMtime(full) : (await stat(full)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The viewer directory, built first if its index.html is missing or older than a viewer source (so a
+ * fresh clone and an edited viewer both get a current build; a prebuilt viewer without sources is kept).
+ */
 export async function ensureViewerBuilt(options: { outDir?: string } = {}): Promise<string> {
   const outDir = options.outDir ?? DEFAULT_VIEWER_DIR;
+  let builtAt = -1;
   try {
-    await access(path.join(outDir, 'index.html'));
-    return outDir;
+    builtAt = (await stat(path.join(outDir, 'index.html'))).mtimeMs;
   } catch {
-    building ??= buildViewer({ outDir }).finally(() => {
-      building = undefined;
-    });
-    return building;
+    builtAt = -1;
   }
+  if (builtAt >= 0 && (await newestMtime(VIEWER_SOURCE_DIR)) <= builtAt) return outDir;
+  building ??= buildViewer({ outDir }).finally(() => {
+    building = undefined;
+  });
+  return building;
 }

@@ -127,6 +127,7 @@ const debug = {
   gatingMessages: 0,
   goals: [] as { x: number; y: number; sent: boolean }[],
   get pointCount() { return cloud.count; },
+  get cloudUpdateMs() { return cloud.lastUpdateMs; },
   get frames() { return scene.frames; },
   get gating() { return { ...gating.current }; },
   get connection() { return connectionEl.dataset['state']; },
