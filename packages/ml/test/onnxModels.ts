@@ -12,8 +12,8 @@ import {
   policyHeadOnnxIo,
   vitOnnxIo,
   weightsFromTensors,
+  perSampleRunner,
   type InferenceModel,
-  type TfjsRunner,
   type WeightArray,
 } from '../src/index.js';
 
@@ -32,26 +32,6 @@ export function memoryReader(files: ReadonlyMap<string, Uint8Array>): (path: str
   };
 }
 
-/** Runs a per-sample 2-D module over a batch, stacking the outputs (the tfjs modules take one sample). */
-function perSample(input: string, outputs: readonly string[], apply: (x: tf.Tensor2D) => tf.Tensor[]): TfjsRunner {
-  return (inputs) => {
-    const x = inputs[input]!;
-    const [batch, ...rest] = x.shape;
-    const per: tf.Tensor[][] = outputs.map(() => []);
-    for (let b = 0; b < batch!; b++) {
-      const sample = tf.reshape(tf.slice(x, [b, 0, 0].slice(0, x.rank), [1, ...rest]), rest.length === 1 ? [1, rest[0]!] : rest) as tf.Tensor2D;
-      apply(sample).forEach((t, i) => per[i]!.push(t));
-      sample.dispose();
-    }
-    const result: Record<string, tf.Tensor> = {};
-    outputs.forEach((name, i) => {
-      result[name] = tf.stack(per[i]!);
-      for (const t of per[i]!) t.dispose();
-    });
-    return result;
-  };
-}
-
 export function vitModel(config: Partial<VitConfig> = {}, file = 'camera_vit.onnx'): TestModel {
   const vit = new VitEncoder(config);
   const w = weightsFromTensors(vit.weights);
@@ -66,7 +46,7 @@ export function vitModel(config: Partial<VitConfig> = {}, file = 'camera_vit.onn
       ...io,
       onnxFile: file,
       read: memoryReader(new Map([[file, onnx]])),
-      tfjs: () => Promise.resolve(perSample('patches', ['tokens', 'obstacle_ahead'], (x) => { const o = vit.apply(x); return [o.tokens, o.obstacleAhead]; })),
+      tfjs: () => Promise.resolve(perSampleRunner('patches', ['tokens', 'obstacle_ahead'], (x) => { const o = vit.apply(x); return [o.tokens, o.obstacleAhead]; })),
     },
     dispose: () => vit.dispose(),
   };
@@ -85,7 +65,7 @@ export function pointEncoderModel(file = 'point_encoder.onnx'): TestModel {
       ...io,
       onnxFile: file,
       read: memoryReader(new Map([[file, onnx]])),
-      tfjs: () => Promise.resolve(perSample('features', ['tokens'], (x) => [enc.apply(x)])),
+      tfjs: () => Promise.resolve(perSampleRunner('features', ['tokens'], (x) => [enc.apply(x)])),
     },
     dispose: () => enc.dispose(),
   };

@@ -2,3 +2,4 @@
 export * from './InferenceSession.js';
 export * from './createInferenceSession.js';
 export * from './ModalityBatcher.js';
+export * from './perSampleRunner.js';
