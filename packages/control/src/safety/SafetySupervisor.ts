@@ -34,6 +34,8 @@ export interface SafetyOptions {
   /** After a back-off the robot holds still this long before obeying commands again. */
   contactHold: number;
   footprint: Footprint;
+  /** Side margin added to the footprint's swept corridor, m: obstacles passed closer than this count as ahead. */
+  lateralMargin: number;
 }
 
 export const DEFAULT_SAFETY_OPTIONS: Readonly<SafetyOptions> = Object.freeze({
@@ -51,6 +53,7 @@ export const DEFAULT_SAFETY_OPTIONS: Readonly<SafetyOptions> = Object.freeze({
   backoffDuration: 0.6,
   contactHold: 0.5,
   footprint: Object.freeze({ length: 0.5, width: 0.4 }),
+  lateralMargin: 0.05,
 });
 
 /** An obstacle-capable input. */
@@ -202,10 +205,10 @@ export class SafetySupervisor {
       const direction: 1 | -1 = linear > 0 ? 1 : -1;
       let distance = Infinity;
       if (this.scan !== undefined && nowSec - this.scanTime <= o.staleTimeout) {
-        distance = freeDistance(this.scan, o.footprint, direction);
+        distance = freeDistance(this.scan, o.footprint, direction, o.lateralMargin);
       }
       if (nowSec - this.boxesTime <= o.staleTimeout) {
-        distance = Math.min(distance, freeDistanceToBoxes(this.boxes, o.footprint, direction));
+        distance = Math.min(distance, freeDistanceToBoxes(this.boxes, o.footprint, direction, o.lateralMargin));
       }
       ttc = timeToCollision(distance, linear);
       if (distance <= o.stopDistance || ttc <= o.stopTtc) {

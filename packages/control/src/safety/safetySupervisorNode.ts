@@ -22,6 +22,7 @@ export const safetySupervisorParams = {
   contact_hold: double(0.5, { min: 0, max: 10, description: 'standstill after a back-off before commands are obeyed again, s' }),
   footprint_length: double(0.5, { min: 0.01, max: 10, description: 'robot footprint along x, centred on base_link, m' }),
   footprint_width: double(0.4, { min: 0.01, max: 10, description: 'robot footprint along y, m' }),
+  lateral_margin: double(0.15, { min: 0, max: 2, description: 'side margin of the swept corridor, m: obstacles passed closer than this slow and stop the robot like ones ahead' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (sectors and obstacles are in lidar_link), m' }),
   max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'obstacle boxes with a side over this (walls clustered together) are left to the sector ranges, m' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (contacts with taxels always count when 0)' }),
@@ -67,6 +68,7 @@ export const safetySupervisorNode = defineNode({
       backoffDuration: p.backoff_duration,
       contactHold: p.contact_hold,
       footprint: { length: p.footprint_length, width: p.footprint_width },
+      lateralMargin: p.lateral_margin,
     });
     const rawTopic = ctx.resolve('cmd_vel_raw');
     return {
