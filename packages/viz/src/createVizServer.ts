@@ -112,7 +112,7 @@ export async function createVizServer(options: VizServerOptions): Promise<VizSer
       return;
     }
     const stamp = (message as { header?: { stamp?: Time } }).header?.stamp;
-    server.sendMessage(state.id, toNs(stamp ?? o.clock.now()), payload);
+    server.sendMessage(state.id, toNs(stamp ?? o.clock.now()), payload as Uint8Array<ArrayBuffer>);
     counters['messages_sent']!++;
   };
 

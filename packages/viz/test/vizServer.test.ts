@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalTransport, SimClock, getCodec } from '@sensorium/core';
-import type { Publisher } from '@sensorium/core';
 import { createVizServer } from '../src/index.js';
 import type { VizServer } from '../src/index.js';
 import { TestClient, waitFor, makeCloud, makeImage, makeWeights } from './fixtures.js';
