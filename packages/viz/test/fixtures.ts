@@ -77,6 +77,8 @@ export class TestClient {
   readonly statuses: string[] = [];
   readonly received = new Map<string, unknown[]>();
   readonly bytes = new Map<string, number>();
+  /** Copies of the received CDR payloads per topic. */
+  readonly raw = new Map<string, Uint8Array[]>();
   closeCode: number | undefined;
   readonly #readers = new Map<number, MessageReader>();
   readonly #topicBySubscription = new Map<number, string>();
@@ -126,6 +128,9 @@ export class TestClient {
     list.push(reader.readMessage(m.data));
     this.received.set(topic, list);
     this.bytes.set(topic, (this.bytes.get(topic) ?? 0) + m.data.byteLength);
+    const raw = this.raw.get(topic) ?? [];
+    raw.push(new Uint8Array(m.data.buffer.slice(m.data.byteOffset, m.data.byteOffset + m.data.byteLength)));
+    this.raw.set(topic, raw);
     this.#wake();
   }
 
