@@ -52,7 +52,7 @@ function spy(): PolicyActor & { last: Float32Array | undefined } {
   return a;
 }
 
-const OPTIONS = { mapBounds: [-10, -6, 10, 6], obstacleMargin: 0.1, goalTolerance: 0.25, staleTimeout: 0.3, lidarOffsetX: 0.1, embeddingDim: E, obstacleSummary: 'filtered' as const, maxObstacleSize: 3, robotRadius: 0.25 };
+const OPTIONS = { mapBounds: [-10, -6, 10, 6], obstacleMargin: 0.1, goalTolerance: 0.25, staleTimeout: 0.3, lidarOffsetX: 0.1, embeddingDim: E, obstacleSummary: 'filtered' as const, maxObstacleSize: 3, robotRadius: 0.25, approachGain: 100 };
 
 describe('PolicyLogic', () => {
   it('puts a map goal into base_link through odom and map→odom', () => {

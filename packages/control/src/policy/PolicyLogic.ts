@@ -26,6 +26,11 @@ export interface PolicyOptions {
    * measured from a `robotRadius` body — what the head was trained on. `percept`: the FusedPercept's as-is.
    */
   obstacleSummary: 'filtered' | 'percept';
+  /**
+   * Speed cap near the goal, 1/s: |linear| ≤ approachGain × goal distance. The head was trained to drive at
+   * cruise speed; at 1 m/s its 0.5 m turning circle orbits a goal it overshoots instead of settling on it.
+   */
+  approachGain: number;
   maxObstacleSize: number;
   robotRadius: number;
 }
@@ -182,7 +187,8 @@ export class PolicyLogic {
     if (!this.locate(nowSec)) return cmd;
     writePolicyFeatures(this.features, this.featuresPercept(msg, nowSec), this.goalInBase);
     const action = this.actor.act(this.features);
-    cmd.linear = action.linear;
+    const cap = this.options.approachGain * Math.hypot(this.goalInBase.x, this.goalInBase.y);
+    cmd.linear = Math.max(-cap, Math.min(cap, action.linear));
     cmd.angular = action.angular;
     cmd.state = 'driving';
     return cmd;

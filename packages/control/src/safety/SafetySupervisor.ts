@@ -10,7 +10,8 @@ export type InterventionReason =
   | 'velocity_limit'
   | 'accel_limit'
   | 'cmd_timeout'
-  | 'invalid_command';
+  | 'invalid_command'
+  | 'clearance_steer';
 
 export interface SafetyOptions {
   maxLinear: number;
@@ -36,6 +37,14 @@ export interface SafetyOptions {
   footprint: Footprint;
   /** Side margin added to the footprint's swept corridor, m: obstacles passed closer than this count as ahead. */
   lateralMargin: number;
+  /**
+   * Clearance keeping: returns ahead within `steerLookahead` m and closer than `steerMargin` m to the side of the
+   * footprint turn the robot away (yaw rate up to `steerGain` rad/s at contact), so a policy that cuts corners
+   * passes obstacles with clearance instead of being stopped by them. 0 gain turns it off.
+   */
+  steerMargin: number;
+  steerLookahead: number;
+  steerGain: number;
 }
 
 export const DEFAULT_SAFETY_OPTIONS: Readonly<SafetyOptions> = Object.freeze({
@@ -54,6 +63,9 @@ export const DEFAULT_SAFETY_OPTIONS: Readonly<SafetyOptions> = Object.freeze({
   contactHold: 0.5,
   footprint: Object.freeze({ length: 0.5, width: 0.4 }),
   lateralMargin: 0.05,
+  steerMargin: 0.3,
+  steerLookahead: 1.2,
+  steerGain: 0,
 });
 
 /** An obstacle-capable input. */
@@ -219,6 +231,13 @@ export class SafetySupervisor {
         reasons.push('ttc_slowdown');
       }
       linear *= scale;
+      if (direction === 1 && o.steerGain > 0 && this.scan !== undefined && nowSec - this.scanTime <= o.staleTimeout) {
+        const push = steerAway(this.scan, o.footprint, o.steerMargin, o.steerLookahead);
+        if (push !== 0) {
+          angular = clamp(angular + o.steerGain * push, o.maxAngular);
+          reasons.push('clearance_steer');
+        }
+      }
     }
 
     const limitedLinear = rateLimit(this.outLinear, linear, o.maxLinearAccel * dtSec, o.maxLinearDecel * dtSec);
@@ -234,6 +253,29 @@ export class SafetySupervisor {
     out.timeToCollision = ttc;
     return out;
   }
+}
+
+/**
+ * Signed push in [-1, 1] away from the closest return beside the swept corridor ahead: +1 turns left (the
+ * obstacle is on the right, at the footprint's edge), scaled down with distance ahead and to the side.
+ */
+function steerAway(scan: SectorScan, footprint: Footprint, margin: number, lookahead: number): number {
+  const halfWidth = footprint.width / 2;
+  const halfLength = footprint.length / 2;
+  const originX = scan.originX ?? 0;
+  let best = 0;
+  for (let i = 0; i < scan.ranges.length; i++) {
+    const r = scan.ranges[i]!;
+    if (!(r > 0) || !Number.isFinite(r)) continue;
+    const angle = scan.angleMin + i * scan.angleIncrement;
+    const x = originX + r * Math.cos(angle) - halfLength;
+    const y = r * Math.sin(angle);
+    const side = Math.abs(y) - halfWidth;
+    if (x < -halfLength || x > lookahead || side > margin) continue;
+    const strength = (1 - Math.max(0, side) / margin) * (1 - Math.max(0, x) / lookahead);
+    if (strength > Math.abs(best)) best = y > 0 ? -strength : strength;
+  }
+  return best;
 }
 
 function clamp(value: number, limit: number): number {

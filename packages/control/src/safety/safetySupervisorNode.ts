@@ -22,7 +22,10 @@ export const safetySupervisorParams = {
   contact_hold: double(0.5, { min: 0, max: 10, description: 'standstill after a back-off before commands are obeyed again, s' }),
   footprint_length: double(0.5, { min: 0.01, max: 10, description: 'robot footprint along x, centred on base_link, m' }),
   footprint_width: double(0.4, { min: 0.01, max: 10, description: 'robot footprint along y, m' }),
-  lateral_margin: double(0.15, { min: 0, max: 2, description: 'side margin of the swept corridor, m: obstacles passed closer than this slow and stop the robot like ones ahead' }),
+  steer_margin: double(0.3, { min: 0.01, max: 3, description: 'clearance keeping: returns closer than this beside the footprint turn the robot away, m' }),
+  steer_lookahead: double(1.2, { min: 0.1, max: 10, description: 'clearance keeping: how far ahead returns count, m' }),
+  steer_gain: double(0.8, { min: 0, max: 10, description: 'clearance keeping: yaw rate added at contact, rad/s (0 = off)' }),
+  lateral_margin: double(0.05, { min: 0, max: 2, description: 'side margin of the swept corridor, m: obstacles passed closer than this slow and stop the robot like ones ahead' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (sectors and obstacles are in lidar_link), m' }),
   max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'obstacle boxes with a side over this (walls clustered together) are left to the sector ranges, m' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (contacts with taxels always count when 0)' }),
@@ -69,6 +72,9 @@ export const safetySupervisorNode = defineNode({
       contactHold: p.contact_hold,
       footprint: { length: p.footprint_length, width: p.footprint_width },
       lateralMargin: p.lateral_margin,
+      steerMargin: p.steer_margin,
+      steerLookahead: p.steer_lookahead,
+      steerGain: p.steer_gain,
     });
     const rawTopic = ctx.resolve('cmd_vel_raw');
     return {
@@ -196,5 +202,7 @@ function describe(reason: InterventionReason, ttc: number): string {
       return 'acceleration limited';
     case 'invalid_command':
       return 'non-finite command dropped';
+    case 'clearance_steer':
+      return 'turning away from an obstacle beside the path';
   }
 }
