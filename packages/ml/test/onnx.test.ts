@@ -48,10 +48,12 @@ describe('ONNX export: ORT and tfjs agree (1e-4 relative) on seeded inputs', () 
     const m = policyModel();
     const model = decodeOnnxModel(m.onnx);
     expect(Number(model.opsetImport[0]!.version)).toBe(EXPORT_OPSET);
-    expect(model.graph!.input.map((i) => i.name)).toEqual(['features']);
-    expect(model.graph!.output.map((o) => o.name)).toEqual(['cmd_vel']);
-    expect(model.graph!.input[0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBe('batch');
-    expect(model.graph!.input[0]!.docString).not.toBe('');
+    const inputs = model.graph?.input ?? [];
+    const outputs = model.graph?.output ?? [];
+    expect(inputs.map((i) => i.name)).toEqual(['features']);
+    expect(outputs.map((o) => o.name)).toEqual(['cmd_vel']);
+    expect(inputs[0]?.type?.tensorType?.shape?.dim?.[0]?.dimParam).toBe('batch');
+    expect(inputs[0]?.docString).not.toBe('');
     m.dispose();
   });
 });
