@@ -94,7 +94,14 @@ export class Connection {
       } catch {
         return; // a frame that does not match its schema: skip it, the next one may
       }
-      for (const handler of this.#handlers.get(entry.topic) ?? []) handler(message, entry.topic);
+      for (const handler of this.#handlers.get(entry.topic) ?? []) {
+        try {
+          handler(message, entry.topic);
+        } catch (error) {
+          // One panel failing on an unexpected message must not stop the others.
+          console.error(`viewer: ${entry.topic}:`, error);
+        }
+      }
     });
     client.on('close', () => {
       if (this.#client !== client) return;

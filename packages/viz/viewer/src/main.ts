@@ -84,12 +84,29 @@ connection.on('sim/world', (m: Any) => {
   haveWorld = true;
   world.updateWorld(m.objects);
 });
-const statusHandler = (m: Any): void => {
-  $('scenario-status').textContent = `${m.name}: ${m.state}, ${m.sim_time.toFixed(1)} s, route ${(100 * m.route_completion).toFixed(0)} %, collisions ${m.collisions}`;
-  if (![...select.options].some((o) => o.value === m.name)) select.add(new Option(m.name, m.name));
+const addScenario = (name: string): void => {
+  if (name !== '' && ![...select.options].some((o) => o.value === name)) select.add(new Option(name, name));
 };
-connection.on('sim/status', statusHandler);
-connection.on('scenario/status', statusHandler);
+/** sim/status: sensorium_msgs/ScenarioStatus (the simulator's score of the running scenario). */
+const simStatus = (m: Any): void => {
+  $('scenario-status').textContent = `${m.name}: ${m.state}, ${Number(m.sim_time).toFixed(1)} s, route ${(100 * m.route_completion).toFixed(0)} %, collisions ${m.collisions}`;
+  addScenario(m.name);
+};
+/** scenario/status from `sensorium start`: std_msgs/String holding JSON {state, scenario, scenarios, sim_time, route_completion}. */
+const sessionStatus = (m: Any): void => {
+  if (typeof m.data !== 'string') return simStatus(m);
+  let s: Any;
+  try {
+    s = JSON.parse(m.data);
+  } catch {
+    return;
+  }
+  for (const name of Array.isArray(s.scenarios) ? s.scenarios : []) addScenario(String(name));
+  addScenario(String(s.scenario ?? ''));
+  $('scenario-status').textContent = `${s.scenario}: ${s.state}, ${Number(s.sim_time).toFixed(1)} s, route ${(100 * Number(s.route_completion)).toFixed(0)} %`;
+};
+connection.on('sim/status', simStatus);
+connection.on('scenario/status', sessionStatus);
 connection.on('goal_pose', (m: Any) => world.setGoal(m.pose.position.x, m.pose.position.y));
 connection.on('fusion/gating', (m: Any) => {
   gating.update(m);
