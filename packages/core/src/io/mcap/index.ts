@@ -1,0 +1,20 @@
+// MCAP recording and replay (rosbag2-compatible). Re-exported from the @sensorium/core entry point.
+export { McapRecorder } from './McapRecorder.js';
+export type { McapRecorderOptions, RecordTimes, RecorderStats } from './McapRecorder.js';
+export { McapSource } from './McapSource.js';
+export type { McapReadable, McapChannelInfo, McapSummary, RecordedMessage, McapSourceOptions, McapReadOptions } from './McapSource.js';
+export type { MessageSerializer } from './MessageSerializer.js';
+export { schemaMessageDecoder } from './MessageDecoder.js';
+export type { MessageDecoder } from './MessageDecoder.js';
+export { playRecording, playbackQoS } from './playRecording.js';
+export type { PlayOptions, PlayStats } from './playRecording.js';
+export { recordTransport } from './recordTransport.js';
+export type { RecordTransportOptions, TransportRecording } from './recordTransport.js';
+export { offeredQosProfilesYaml, parseOfferedQosProfiles } from './offeredQosProfiles.js';
+export { loadMcapCompression } from './mcapCompression.js';
+export type { McapCompression } from './mcapCompression.js';
+export { bytesReadable } from './bytesReadable.js';
+export { MemoryWritable } from './MemoryWritable.js';
+export { schemaMessageSerializer } from './schemaMessageSerializer.js';
+export { coreMessageSerializer } from './coreMessageSerializer.js';
+export { coreMessageDecoder } from './coreMessageDecoder.js';
