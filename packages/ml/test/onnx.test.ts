@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInferenceSession, decodeOnnxModel, EXPORT_OPSET, initBackend, sampleSize, type InferenceSession } from '../src/index.js';
+import { createInferenceSession, decodeOnnxModel, EXPORT_OPSET, exportVitOnnx, initBackend, sampleSize, type InferenceSession } from '../src/index.js';
 import { fusionModel, pointEncoderModel, policyModel, relativeError, seededInput, vitModel, type TestModel } from './onnxModels.js';
 
 const quiet = { log: () => {} };
+/** VIT_SMALL of @sensorium/perception (the default camera encoder). */
+const VIT_CONFIG = { imageSize: 128, patchSize: 16, dim: 192, depth: 4, heads: 3, mlpRatio: 4, pool: 2, tokenDim: 64 };
 
 describe('ONNX export: ORT and tfjs agree (1e-4 relative) on seeded inputs', () => {
   beforeAll(async () => {
@@ -75,6 +77,13 @@ describe('INT8 (per-channel int8 MatMulInteger) vs float on ORT', () => {
     await fp32.dispose();
     await int8.dispose();
     vit.dispose();
+  });
+
+  it('emits MatMulInteger for the large kernels only, and none for kernels kept float', () => {
+    const ops = (bytes: Uint8Array): string[] => (decodeOnnxModel(bytes).graph?.node ?? []).map((n) => n.opType ?? '');
+    const quantized = ops(vit.int8).filter((o) => o === 'MatMulInteger').length;
+    expect(quantized).toBe(1 + 4 * 6 + 2); // patch embedding, 6 kernels per block, output projection, obstacle head's 192×32 (its 32×1 stays float)
+    expect(ops(exportVitOnnx(vit.weights!, VIT_CONFIG, { int8: true, keepFloat: (k) => k.startsWith('blocks/') })).filter((o) => o === 'MatMulInteger').length).toBe(3);
   });
 
   it('is smaller and stays within 2% (tokens) / 0.02 (probability) of float', async () => {

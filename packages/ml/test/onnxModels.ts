@@ -21,6 +21,8 @@ export interface TestModel {
   model: InferenceModel;
   onnx: Uint8Array;
   int8: Uint8Array;
+  /** The weights exported (ViT only). */
+  weights?: Map<string, WeightArray>;
   dispose(): void;
 }
 
@@ -41,6 +43,7 @@ export function vitModel(config: Partial<VitConfig> = {}, file = 'camera_vit.onn
   return {
     onnx,
     int8,
+    weights: w,
     model: {
       name: 'camera_vit',
       ...io,

@@ -18,6 +18,8 @@ export interface OnnxExportOptions {
    * emits. Attention score products, norms and tiny heads stay float.
    */
   int8?: boolean;
+  /** Kernels (by weight name) kept float32 under `int8`. */
+  keepFloat?: (kernel: string) => boolean;
   /** Named in errors (the model file the weights came from). */
   file?: string;
 }
@@ -70,7 +72,7 @@ export class OnnxExportContext {
   /** `x · W + b` over the last axis; W [in, out]. Int8 path under `options.int8` for large enough layers. */
   dense(x: string, kernel: string, bias: string | undefined, inDim: number, outDim: number): string {
     let y: string;
-    if (this.options.int8 === true && inDim * outDim >= INT8_MIN_WEIGHTS) {
+    if (this.options.int8 === true && inDim * outDim >= INT8_MIN_WEIGHTS && this.options.keepFloat?.(kernel) !== true) {
       const { q, scale } = quantizePerColumn(this.value(kernel, [inDim, outDim]), inDim, outDim);
       const wq = this.g.int8(`${sanitize(kernel)}_int8`, [inDim, outDim], q);
       const ws = this.g.weight(`${sanitize(kernel)}_scale`, [outDim], scale);
