@@ -20,7 +20,7 @@ export const policyParams = {
   }),
   max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'with obstacle_summary filtered: boxes with a side over this are wall clusters, m' }),
   robot_radius: double(0.25, { min: 0, max: 5, description: 'with obstacle_summary filtered: distances are to this body radius (the training world’s), m' }),
-  approach_gain: double(0.8, { min: 0.05, max: 100, description: 'near the goal |linear| ≤ approach_gain × distance (1/s), so the robot settles instead of orbiting it' }),
+  approach_gain: double(0.4, { min: 0.05, max: 100, description: 'near the goal |linear| ≤ approach_gain × distance (1/s), so the robot settles instead of orbiting it' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (perception/obstacles frame), m' }),
 };
 
