@@ -7,8 +7,9 @@ import { command as run } from './commands/run.js';
 import { command as scenario } from './commands/scenario.js';
 import { command as train } from './commands/train.js';
 import { command as start } from './commands/start.js';
+import { command as inspect } from './commands/inspect.js';
 
 /**
  * Every sub-command, in `sensorium --help` order. Each lives in `commands/<name>.ts` and exports `command`.
  */
-export const commands: readonly CliCommand[] = [start, run, scenario, node, perceive, bench, exportCommand, train];
+export const commands: readonly CliCommand[] = [start, run, scenario, node, perceive, bench, exportCommand, train, inspect];

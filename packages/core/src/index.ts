@@ -78,3 +78,6 @@ export * from './image/imageEncodings.js';
 export * from './image/validateImage.js';
 export * from './image/ImageView.js';
 export * from './image/convertImageInto.js';
+export type * from './io/inspect/FileReport.js';
+export * from './io/inspect/inspectFile.js';
+export * from './io/inspect/formatFileReport.js';
