@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LatchedQoS, LocalTransport, type Logger, type Transport } from '@sensorium/core';
 import { loadScenario, type Scenario } from '@sensorium/sim';
+import { createVizServer, type VizServer } from '@sensorium/viz';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
 import { SessionClock } from '../stack/SessionClock.js';
@@ -134,7 +135,7 @@ async function start(o: StartOptions): Promise<number> {
     else controls.push(control);
   });
   const statusPub = transport.advertise('/scenario/status', 'std_msgs/msg/String', LatchedQoS);
-  let viz: { close(): Promise<void> | void } | undefined;
+  let viz: VizServer | undefined;
   if (!o.headless) viz = await startViewer(o.port, transport, clock, say, logger);
 
   let stopping = false;
@@ -278,18 +279,13 @@ function parseControl(data: string): Control | undefined {
   return undefined;
 }
 
-/** The viewer, when @sensorium/viz provides `createVizServer`; until then the demo runs headless and says so. */
-async function startViewer(port: number, transport: Transport, clock: SessionClock, say: (l: string) => void, logger: Logger) {
-  const viz = (await import('@sensorium/viz')) as Record<string, unknown>;
-  const create = viz['createVizServer'];
-  if (typeof create !== 'function') {
-    say('note: the web viewer is not available yet (@sensorium/viz has no createVizServer); running without it');
-    return undefined;
-  }
+/** The viewer server on the shared transport; without it (port taken…) the demo keeps running and says why. */
+async function startViewer(port: number, transport: Transport, clock: SessionClock, say: (l: string) => void, logger: Logger): Promise<VizServer | undefined> {
   const token = randomBytes(12).toString('hex');
   try {
-    const server = (await (create as (o: unknown) => unknown)({ transport, clock, port, clientPublish: { token } })) as { close(): Promise<void> | void; url?: string };
-    say(`viewer: http://127.0.0.1:${port}/?token=${token}`);
+    const server = await createVizServer({ transport, clock, port, clientPublish: { token } });
+    say(`viewer: ${server.url}?token=${token}`);
+    if (server.viewerError !== undefined) logger.warn(`viewer page unavailable (${server.viewerError}); the WebSocket server runs`);
     return server;
   } catch (error) {
     logger.error(`viewer failed to start on port ${port}: ${(error as Error).message}; running without it`);

@@ -27,7 +27,15 @@ export class StatusTaps {
         this.weights.fill(0);
         this.weights.set(m.weights.subarray(0, 4));
       }),
-      transport.subscribe('/fusion/percept', 'sensorium_msgs/msg/FusedPercept', best).subscribe((m) => (this.nearest = m.nearest_obstacle_distance)),
+      // Nearest LiDAR return (the percept's obstacle summary reads 0 m when walls cluster around the robot).
+      transport.subscribe('/perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', best).subscribe((m) => {
+        let nearest = Infinity;
+        for (let i = 0; i < m.ranges.length; i++) {
+          const r = m.ranges[i]!;
+          if (r > 0 && r < nearest) nearest = r;
+        }
+        this.nearest = nearest;
+      }),
       transport.subscribe('/safety/events', 'sensorium_msgs/msg/SafetyEvent', { reliability: 'reliable', depth: 100 }).subscribe((m) => {
         this.interventions += 1;
         this.byReason.set(m.reason, (this.byReason.get(m.reason) ?? 0) + 1);
