@@ -8,8 +8,10 @@ import { command as scenario } from './commands/scenario.js';
 import { command as train } from './commands/train.js';
 import { command as start } from './commands/start.js';
 import { command as inspect } from './commands/inspect.js';
+import { command as record } from './commands/record.js';
+import { command as play } from './commands/play.js';
 
 /**
  * Every sub-command, in `sensorium --help` order. Each lives in `commands/<name>.ts` and exports `command`.
  */
-export const commands: readonly CliCommand[] = [start, run, scenario, node, perceive, bench, exportCommand, train, inspect];
+export const commands: readonly CliCommand[] = [start, run, scenario, node, perceive, bench, exportCommand, train, inspect, record, play];

@@ -18,3 +18,5 @@ export { MemoryWritable } from './MemoryWritable.js';
 export { schemaMessageSerializer } from './schemaMessageSerializer.js';
 export { coreMessageSerializer } from './coreMessageSerializer.js';
 export { coreMessageDecoder } from './coreMessageDecoder.js';
+export { FileWritable } from './FileWritable.js';
+export { openMcapFile } from './openMcapFile.js';
