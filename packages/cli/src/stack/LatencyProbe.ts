@@ -6,7 +6,7 @@ const SENSOR_STAGES = ['pointcloud_pipeline', 'vit_encoder'] as const;
 const CHAIN_STAGES = ['fusion', 'policy', 'safety'] as const;
 
 export interface LatencyReport {
-  /** LiDAR/camera stamp behind each command → its cmd_vel, in clock time: queueing between stages (timers, rates). */
+  /** Newest LiDAR/camera stamp behind each command → its cmd_vel, in clock time: queueing between stages (timers, rates). */
   queueMs: { p50: number; p99: number };
   /** Wall time spent computing on the path: slowest sensor stage + fusion + policy + safety. */
   computeMs: { p50: number; p99: number };
@@ -40,9 +40,10 @@ export class LatencyProbe {
       transport.subscribe('/perception/vision/tokens', 'sensorium_msgs/msg/FeatureTokens', best).subscribe((m) => (this.cameraSec = toSec(m.header.stamp))),
       transport.subscribe('/cmd_vel_raw', 'geometry_msgs/msg/Twist', best).subscribe(() => {
         if (Number.isNaN(this.perceptStampSec)) return;
-        // The obstacle sensors' data the fusion step just used: the older of the newest LiDAR and camera stamps.
-        // (The percept's own stamp is its oldest token's, an audio chunk's first sample, 100 ms before its end.)
-        const sensor = Math.min(this.lidarSec, this.cameraSec);
+        // The newest obstacle-sensor data (LiDAR or camera) the fusion step just used: a dropped-out or frozen
+        // sensor must not count as latency. (The percept's own stamp is its oldest token's, an audio chunk's
+        // first sample, 100 ms before the chunk ends.)
+        const sensor = Math.max(Number.isFinite(this.lidarSec) ? this.lidarSec : -Infinity, Number.isFinite(this.cameraSec) ? this.cameraSec : -Infinity);
         if (this.ages.length < max && Number.isFinite(sensor)) this.ages.push((clock.nowSec() - sensor) * 1000);
         this.perceptStampSec = Number.NaN;
       }),
