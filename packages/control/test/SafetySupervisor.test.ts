@@ -177,3 +177,24 @@ describe('SafetySupervisor steps at one instant', () => {
     expect(s.step(0.2, 0.1).linear).toBeCloseTo(0.2);
   });
 });
+
+describe('SafetySupervisor clearance keeping', () => {
+  it('turns away from a return just beside the path, and leaves a clear path alone', () => {
+    const s = new SafetySupervisor({ maxLinearAccel: 100, maxLinearDecel: 100, maxAngularAccel: 100, steerGain: 0.8 });
+    const ranges = new Float32Array(36).fill(Infinity);
+    // Sector 15 of 36 from −180° is centred at −30°: 0.8 m there is (0.69, −0.4), 0.2 m right of the footprint.
+    ranges[15] = 0.8;
+    s.sectors({ angleMin: -Math.PI, angleIncrement: Math.PI / 18, ranges }, 1);
+    s.alive('camera', 1);
+    s.command(0.5, 0, 1);
+    const out = s.step(1, 0.05);
+    expect(out.angular).toBeGreaterThan(0.05);
+    expect(out.interventions).toContain('clearance_steer');
+    ranges[15] = Infinity;
+    s.sectors({ angleMin: -Math.PI, angleIncrement: Math.PI / 18, ranges }, 1.05);
+    s.command(0.5, 0, 1.05);
+    const clear = s.step(1.05, 0.05);
+    expect(clear.angular).toBe(0);
+    expect(clear.interventions).not.toContain('clearance_steer');
+  });
+});
