@@ -25,6 +25,12 @@ export interface SimRecorderOptions {
   footprintM?: number;
 }
 
+/**
+ * Best effort matches every publisher (a reliable subscription to a best-effort sensor topic would get
+ * nothing, as in ROS); the runner's own taps do the same.
+ */
+const SENSOR = { reliability: 'best_effort' } as const;
+
 const FAULT_MODALITY: Record<string, number> = { camera: 0, vision: 0, lidar: 1, audio: 2, touch: 3 };
 
 /**
@@ -60,23 +66,23 @@ export class SimRecorder {
         }
       };
     MODALITIES.forEach((m, i) => {
-      sub.add(transport.subscribe(`/perception/${m}/tokens`, 'sensorium_msgs/msg/FeatureTokens').subscribe(safe((msg: FeatureTokens) => this.logic.onTokens(i, msg))));
+      sub.add(transport.subscribe(`/perception/${m}/tokens`, 'sensorium_msgs/msg/FeatureTokens', SENSOR).subscribe(safe((msg: FeatureTokens) => this.logic.onTokens(i, msg))));
     });
-    sub.add(transport.subscribe('/perception/vision/obstacle_ahead', 'sensorium_msgs/msg/FeatureTokens').subscribe(safe((msg: FeatureTokens) => this.logic.onVisionScore(msg))));
-    sub.add(transport.subscribe('/perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges').subscribe(safe((msg: SectorRanges) => this.logic.onSectors(msg))));
-    sub.add(transport.subscribe('/perception/obstacles', 'vision_msgs/msg/Detection3DArray').subscribe(safe((msg: Detection3DArray) => this.logic.onObstacles(msg))));
-    sub.add(transport.subscribe('/perception/audio/events', 'sensorium_msgs/msg/AudioEventArray').subscribe(safe((msg: AudioEventArray) => this.logic.onAudioEvents(msg))));
-    sub.add(transport.subscribe('/perception/touch/contacts', 'sensorium_msgs/msg/TouchContacts').subscribe(safe((msg: TouchContacts) => this.logic.onTouchContacts(msg))));
+    sub.add(transport.subscribe('/perception/vision/obstacle_ahead', 'sensorium_msgs/msg/FeatureTokens', SENSOR).subscribe(safe((msg: FeatureTokens) => this.logic.onVisionScore(msg))));
+    sub.add(transport.subscribe('/perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', SENSOR).subscribe(safe((msg: SectorRanges) => this.logic.onSectors(msg))));
+    sub.add(transport.subscribe('/perception/obstacles', 'vision_msgs/msg/Detection3DArray', SENSOR).subscribe(safe((msg: Detection3DArray) => this.logic.onObstacles(msg))));
+    sub.add(transport.subscribe('/perception/audio/events', 'sensorium_msgs/msg/AudioEventArray', SENSOR).subscribe(safe((msg: AudioEventArray) => this.logic.onAudioEvents(msg))));
+    sub.add(transport.subscribe('/perception/touch/contacts', 'sensorium_msgs/msg/TouchContacts', SENSOR).subscribe(safe((msg: TouchContacts) => this.logic.onTouchContacts(msg))));
     sub.add(
-      transport.subscribe('/sim/world', 'sensorium_msgs/msg/WorldState').subscribe((w) => {
+      transport.subscribe('/sim/world', 'sensorium_msgs/msg/WorldState', SENSOR).subscribe((w) => {
         this.solids = w.objects.filter((o) => o.shape !== 'zone' && o.shape !== 'sound' && o.shape !== 'robot' && !o.id.startsWith('boundary-'));
         const r = w.objects.find((o) => o.shape === 'robot');
         if (r !== undefined) this.robot = { x: r.pose.position.x, y: r.pose.position.y, yaw: yawOf(r.pose.orientation) };
       }),
     );
-    sub.add(transport.subscribe('/goal_pose', 'geometry_msgs/msg/PoseStamped').subscribe((g) => (this.goal = { x: g.pose.position.x, y: g.pose.position.y })));
-    sub.add(transport.subscribe('/cmd_vel', 'geometry_msgs/msg/Twist').subscribe((t) => (this.command = { linear: t.linear.x, angular: t.angular.z })));
-    sub.add(transport.subscribe('/fusion/gating', 'sensorium_msgs/msg/ModalityWeights').subscribe(() => this.record(now())));
+    sub.add(transport.subscribe('/goal_pose', 'geometry_msgs/msg/PoseStamped', SENSOR).subscribe((g) => (this.goal = { x: g.pose.position.x, y: g.pose.position.y })));
+    sub.add(transport.subscribe('/cmd_vel', 'geometry_msgs/msg/Twist', SENSOR).subscribe((t) => (this.command = { linear: t.linear.x, angular: t.angular.z })));
+    sub.add(transport.subscribe('/fusion/gating', 'sensorium_msgs/msg/ModalityWeights', SENSOR).subscribe(() => this.record(now())));
     return sub;
   }
 
