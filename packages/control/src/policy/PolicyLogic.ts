@@ -68,8 +68,8 @@ export class PolicyLogic {
   private summaryTime = -Infinity;
   private readonly summary = { nearest: Infinity, bearing: 0, count: 0 };
   private readonly featurePercept: PolicyPercept = {
-    embedding: new Float32Array(0) as Float32Array,
-    weights: new Float32Array(0) as Float32Array,
+    embedding: new Float32Array(0),
+    weights: new Float32Array(0),
     nearest_obstacle_distance: Infinity,
     nearest_obstacle_bearing: 0,
     obstacle_ahead_score: 0,
