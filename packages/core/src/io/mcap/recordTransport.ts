@@ -1,6 +1,5 @@
 import { Subscription } from 'rxjs';
 import type { Clock } from '../../clock/Clock.js';
-import type { MessageType } from '../../messages/MessageTypeMap.js';
 import { toNs, type Time } from '../../time/Time.js';
 import { DefaultQoS, LatchedQoS, type QoS } from '../../transport/QoS.js';
 import type { Transport } from '../../transport/Transport.js';
@@ -53,7 +52,7 @@ export function recordTransport(transport: Transport, recorder: McapRecorder, op
       const qos = recordQoS(topic);
       void recorder.addChannel(topic, type, { qos: isLatched(topic) ? LatchedQoS : DefaultQoS }).catch((error: unknown) => options.onError?.(error, topic));
       subscription.add(
-        transport.subscribe(topic, type as MessageType, qos).subscribe((message) => {
+        transport.subscribe(topic, type, qos).subscribe((message) => {
           const receive = toNs(clock.now());
           const stamp = headerStamp(message);
           const logTime = useHeader && stamp !== undefined ? stamp : receive;
