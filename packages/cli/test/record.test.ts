@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalTransport, SimClock, inspectFile, openMcapFile, type McapReport } from '@sensorium/core';
+import { LocalTransport, NodeRegistry, SimClock, inspectFile, openMcapFile, type McapReport } from '@sensorium/core';
+import { doublerNode } from '../../core/test/support/doublerNode.js';
 import { runRecord } from '../src/commands/record.js';
 import { captureIo } from './io.js';
 
@@ -36,6 +37,39 @@ describe('sensorium record', () => {
     for await (const m of source.messages()) xs.push((m.message as { linear: { x: number } }).linear.x);
     await close();
     expect(xs).toEqual([...Array(20).keys()]);
+  });
+
+  it('--graph runs a launch file in this process and records what its nodes publish', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sensorium-record-graph-'));
+    writeFileSync(
+      path.join(dir, 'one.launch.yaml'),
+      'launch:\n  - node:\n      pkg: test\n      exec: doubler\n      name: doubler\n      remap:\n        - from: in\n          to: /chatter\n        - from: out\n          to: /doubled\n',
+    );
+    const transport = new LocalTransport();
+    const clock = new SimClock();
+    const controller = new AbortController();
+    const chatter = transport.advertise('/chatter', 'std_msgs/msg/String');
+    const io = captureIo(dir);
+    const running = runRecord(['--out', 'graph.mcap', '--graph', 'one.launch.yaml'], io, {
+      transport,
+      clock,
+      signal: controller.signal,
+      registry: new NodeRegistry().register(doublerNode),
+    });
+    // The graph's output topic is found by the recorder's periodic discovery (sim time).
+    for (let i = 0; i < 200 && !io.err.includes('recording /doubled'); i++) {
+      await flush();
+      clock.advanceBy(0.25);
+    }
+    expect(io.err).toContain('recording /doubled (geometry_msgs/msg/Twist)');
+    for (const text of ['a', 'abc', 'abcde']) chatter.publish({ data: text });
+    controller.abort();
+    expect(await running).toBe(0);
+    const { source, close } = await openMcapFile(path.join(dir, 'graph.mcap'));
+    const doubled: number[] = [];
+    for await (const m of source.messages({ topics: ['/doubled'] })) doubled.push((m.message as { linear: { x: number } }).linear.x);
+    await close();
+    expect(doubled).toEqual([2, 6, 10]);
   });
 
   it('exits 2 without --out FILE.mcap', async () => {
