@@ -1,6 +1,6 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { SensoriumError } from '@sensorium/core';
+import { SensoriumError, type GraphDescription } from '@sensorium/core';
 import { loadScenario } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/ScenarioSchema.js';
 import type { NodeResolver } from './GraphNode.js';
@@ -14,6 +14,13 @@ export interface ScenarioCommandIo {
   registry?: NodeResolver;
   /** Directory relative paths are resolved against (default process.cwd()). */
   cwd?: string;
+  /**
+   * Named controller graphs (e.g. the CLI's `stack`: the learned perception → fusion → policy → safety
+   * launch graph) that `--controller NAME` selects before falling back to a registry exec.
+   */
+  controllers?: Readonly<Record<string, GraphDescription>>;
+  /** Controller when `--controller` is not given (default `expert`). */
+  defaultController?: string;
 }
 
 export const SCENARIO_USAGE = `Usage: sensorium scenario FILE|DIR... [--json OUT] [--seed N] [--controller NAME] [--ablate MODALITY] [--realtime]
@@ -22,7 +29,8 @@ Runs simulator scenarios headless and scores them. Exit code 0 iff every scenari
 
   --json OUT           write {summary, results} as JSON to OUT ('-' for stdout)
   --seed N             override every scenario's seed
-  --controller NAME    expert (default) or the exec name of a controller node in the registry
+  --controller NAME    stack (the learned stack; default in the sensorium CLI), expert, or the exec name
+                       of a controller node in the registry
   --ablate MODALITY    never publish one modality: camera | lidar | audio | touch; or gating (fusion with fixed equal weights)
   --realtime           pace runs to wall-clock time (for watching in the viewer)
   -h, --help           this help`;
@@ -45,7 +53,7 @@ interface ParsedArgs {
 export async function scenarioCommand(args: readonly string[], io: ScenarioCommandIo): Promise<number> {
   let parsed: ParsedArgs;
   try {
-    parsed = parseArgs(args);
+    parsed = parseArgs(args, io.defaultController ?? 'expert');
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${SCENARIO_USAGE}\n`);
     return 2;
@@ -70,7 +78,7 @@ export async function scenarioCommand(args: readonly string[], io: ScenarioComma
   let summary: ScenarioSummary;
   try {
     summary = await runScenarios(scenarios, {
-      controller: parsed.controller,
+      controller: io.controllers?.[parsed.controller] ?? parsed.controller,
       ...(io.registry === undefined ? {} : { registry: io.registry }),
       ...(parsed.seed === undefined ? {} : { seed: parsed.seed }),
       ...(parsed.ablate === undefined ? {} : { ablate: parsed.ablate }),
@@ -107,8 +115,8 @@ export async function scenarioCommand(args: readonly string[], io: ScenarioComma
   return summary.failed === 0 ? 0 : 1;
 }
 
-function parseArgs(args: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { paths: [], controller: 'expert', realtime: false, help: false };
+function parseArgs(args: readonly string[], defaultController: string): ParsedArgs {
+  const out: ParsedArgs = { paths: [], controller: defaultController, realtime: false, help: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string => {
