@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalTransport, loadLaunchFile } from '@sensorium/core';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { runRunCommand } from '../src/commands/run.js';
 import { main } from '../src/index.js';
 import { splitBySimTime } from '../src/splitBySimTime.js';
@@ -55,6 +56,45 @@ describe('sensorium run GRAPH', () => {
     controller.abort();
     expect(await runRunCommand([launchFile(TWO_NODES)], io, { signal: controller.signal })).toBe(0);
     expect(io.out).toContain('2/2 active');
+  });
+
+  it('serves the viewer with --port (HTTP page and a Foxglove WebSocket on the same port)', async () => {
+    const controller = new AbortController();
+    let url: string | undefined;
+    const served = new Promise<{ status: number; protocol: string }>((resolvePage, reject) => {
+      const io = {
+        ...captureIo(ROOT),
+        stderr: (text: string) => {
+          const found = /viewer at (http:\/\/\S+)/.exec(text)?.[1];
+          if (found === undefined) return;
+          url = found;
+          const page = new URL(found);
+          void fetch(`${page.origin}/`)
+            .then(async (response) => {
+              const ws = new WebSocket(`ws://${page.host}/`, ['foxglove.websocket.v1']);
+              const protocol = await new Promise<string>((open, fail) => {
+                ws.once('open', () => open(ws.protocol));
+                ws.once('error', fail);
+              });
+              ws.close();
+              resolvePage({ status: response.status, protocol });
+            })
+            .catch(reject)
+            .finally(() => controller.abort());
+        },
+      };
+      void runRunCommand([launchFile(TWO_NODES), '--port', '0'], io, { signal: controller.signal });
+    });
+    const { status, protocol } = await served;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?\?token=[0-9a-f]{24}$/);
+    expect(status).toBeLessThan(500);
+    expect(protocol).toBe('foxglove.websocket.v1');
+  });
+
+  it('rejects a bad --port', async () => {
+    const io = captureIo(ROOT);
+    expect(await runRunCommand([launchFile(TWO_NODES), '--port', 'x'], io, { signal: new AbortController().signal })).toBe(2);
+    expect(io.err).toContain('--port');
   });
 
   it('fails naming the launch file and node for an unknown exec', async () => {

@@ -2,6 +2,8 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { createVizServer, type VizServer } from '@sensorium/viz';
 import {
   ConfigError,
   LocalTransport,
@@ -24,7 +26,7 @@ import { splitBySimTime } from '../splitBySimTime.js';
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const STACK_LAUNCH = 'launch/stack.launch.yaml';
 
-const USAGE = `Usage: sensorium run GRAPH.launch.yaml [name:=value...] [--transport local|ros2] [--duration S] [--ros-args ARGS... [--]]
+const USAGE = `Usage: sensorium run GRAPH.launch.yaml [name:=value...] [--transport local|ros2] [--duration S] [--port P] [--ros-args ARGS... [--]]
        sensorium run --scenario FILE [--controller NAME] [--seed N] [--json OUT]
 
 Runs a ROS 2 YAML launch file's graph in this process (no ROS needed), printing one status line per second,
@@ -34,6 +36,8 @@ until SIGINT/SIGTERM or --duration. Nodes with use_sim_time follow the /clock to
   --transport local     (default) in-process LocalTransport
   --transport ros2      through rclnodejs (needs a sourced ROS 2 and rclnodejs installed)
   --duration S          stop after S seconds of wall time (0: start, print status, stop)
+  --port P              serve the web viewer (Foxglove WebSocket protocol) at http://127.0.0.1:P (8080 is
+                        npm start's); the printed URL carries the token that lets the page publish goals
   --ros-args …          -r from:=to, -p name:=value, --params-file FILE for every node (rcl's rules)
 
   --scenario FILE       run one simulator scenario headless, scored, with a controller:
@@ -59,6 +63,7 @@ interface GraphArgs {
   launchArgs: Record<string, string>;
   transport: 'local' | 'ros2';
   duration: number | undefined;
+  port: number | undefined;
   ros: RosArgs;
 }
 
@@ -78,6 +83,7 @@ function parse(args: readonly string[]): GraphArgs | ScenarioArgs {
     options: {
       transport: { type: 'string', default: 'local' },
       duration: { type: 'string' },
+      port: { type: 'string' },
       scenario: { type: 'string' },
       controller: { type: 'string', default: 'stack' },
       seed: { type: 'string' },
@@ -111,7 +117,14 @@ function parse(args: readonly string[]): GraphArgs | ScenarioArgs {
       throw new ConfigError('bad --duration', { context: { field: '--duration', expected: 'seconds ≥ 0', actual: values.duration } });
     }
   }
-  return { kind: 'graph', file, launchArgs, transport: values.transport, duration, ros };
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new ConfigError('bad --port', { context: { field: '--port', expected: 'an integer 0–65535', actual: values.port } });
+    }
+  }
+  return { kind: 'graph', file, launchArgs, transport: values.transport, duration, port, ros };
 }
 
 /** `sensorium run` with an explicit stop signal; the exported `command` wires it to process signals. */
@@ -150,6 +163,7 @@ async function runLaunch(parsed: GraphArgs, io: CliIo, hooks: RunCommandHooks, r
   const clockSubscription = split.sim.nodes.length > 0 ? simClock.followTopic(transport, '/clock') : undefined;
   const graphs: Graph[] = [];
   let timer: ReturnType<typeof setInterval> | undefined;
+  let viewer: VizServer | undefined;
   try {
     const common = { registry, transport, remaps: extra.remaps, params: extra.params, resourceRoot: description.repoRoot };
     // Sim-time nodes first, so they are subscribed before the simulator (wall time) starts stepping.
@@ -161,6 +175,12 @@ async function runLaunch(parsed: GraphArgs, io: CliIo, hooks: RunCommandHooks, r
     if (nodes > 0 && failures.length === nodes) return 1;
     io.stderr(`sensorium run: ${nodes} node(s) from ${parsed.file} on ${transport.kind}${split.sim.nodes.length > 0 ? ` (${split.sim.nodes.length} on sim time from /clock)` : ''}\n`);
 
+    if (parsed.port !== undefined) {
+      const token = randomBytes(12).toString('hex');
+      const clock = split.sim.nodes.length > 0 ? simClock : wallClock;
+      viewer = await createVizServer({ transport, clock, port: parsed.port, clientPublish: { token } });
+      io.stderr(`sensorium run: viewer at ${viewer.url}?token=${token}\n`);
+    }
     const started = Date.now();
     const status = (): void => io.stdout(`${statusLine(graphs, (Date.now() - started) / 1000, split.sim.nodes.length > 0 ? simClock.nowSec() : undefined)}\n`);
     await new Promise<void>((done) => {
@@ -178,6 +198,7 @@ async function runLaunch(parsed: GraphArgs, io: CliIo, hooks: RunCommandHooks, r
     return 0;
   } finally {
     if (timer !== undefined) clearInterval(timer);
+    await viewer?.close();
     // Reverse start order: the simulator stops before the nodes that consume it.
     for (const graph of [...graphs].reverse()) await graph.shutdown();
     clockSubscription?.unsubscribe();
