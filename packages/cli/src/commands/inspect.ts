@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, formatFileReport, inspectFile, type FileReport, type InspectOptions } from '@sensorium/core';
 import type { CliCommand } from '../CliCommand.js';
+import { numberOption } from '../numberOption.js';
 
 const USAGE = `Usage: sensorium inspect FILE... [--json] [--tactile-rate HZ] [--taxels N]
 
@@ -17,15 +18,6 @@ Summarises recordings:
 
 Example:
   sensorium inspect ../shared/data/real/mcap/ouster_os1-64_ros2.mcap --json`;
-
-function positive(value: string | undefined, field: string, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new ConfigError(`bad ${field}`, { context: { field, expected: integer ? 'a positive integer' : 'a positive number', actual: value } });
-  }
-  return n;
-}
 
 export const command: CliCommand = {
   name: 'inspect',
@@ -44,8 +36,8 @@ export const command: CliCommand = {
       if (positionals.length === 0) throw new ConfigError('name at least one file', { context: { field: 'FILE', actual: 'none' } });
       files = positionals;
       json = values.json;
-      const rate = positive(values['tactile-rate'], '--tactile-rate', false);
-      const taxels = positive(values.taxels, '--taxels', true);
+      const rate = numberOption(values['tactile-rate'], { field: '--tactile-rate', expected: 'a positive number', above: 0 });
+      const taxels = numberOption(values.taxels, { field: '--taxels', expected: 'a positive integer', integer: true, min: 1 });
       if (rate !== undefined) options.tactileRateHz = rate;
       if (taxels !== undefined) options.taxelColumns = taxels;
     } catch (error) {

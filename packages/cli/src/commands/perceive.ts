@@ -5,6 +5,7 @@ import { ConfigError, SensoriumError } from '@sensorium/core';
 import { formatPerceiveReport, perceiveFile } from '@sensorium/perception';
 import type { PerceiveOptions } from '@sensorium/perception';
 import type { CliCommand } from '../CliCommand.js';
+import { numberOption } from '../numberOption.js';
 
 const USAGE = `Usage: sensorium perceive FILE [--json] [--rate HZ] [--taxels N]
 
@@ -18,15 +19,6 @@ Runs the perception pipeline that matches a recording, offline:
 
 Example:
   sensorium perceive ../shared/data/real/pcd/scan.pcd --json`;
-
-function positiveNumber(value: string | undefined, field: string, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new ConfigError(`bad ${field}`, { context: { field, expected: integer ? 'a positive integer' : 'a positive number', actual: value } });
-  }
-  return n;
-}
 
 export const command: CliCommand = {
   name: 'perceive',
@@ -45,8 +37,8 @@ export const command: CliCommand = {
       if (positionals.length !== 1) throw new ConfigError('name exactly one file', { context: { field: 'FILE', actual: positionals.join(' ') || 'none' } });
       file = positionals[0] as string;
       json = values.json;
-      const rate = positiveNumber(values.rate, '--rate', false);
-      const taxels = positiveNumber(values.taxels, '--taxels', true);
+      const rate = numberOption(values.rate, { field: '--rate', expected: 'a positive number', above: 0 });
+      const taxels = numberOption(values.taxels, { field: '--taxels', expected: 'a positive integer', integer: true, min: 1 });
       if (rate !== undefined) options.rateHz = rate;
       if (taxels !== undefined) options.taxelColumns = taxels;
     } catch (error) {

@@ -16,6 +16,7 @@ import {
   type Transport,
 } from '@sensorium/core';
 import type { CliCommand, CliIo } from '../CliCommand.js';
+import { numberOption, topicListOption } from '../numberOption.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
 
 const USAGE = `Usage: sensorium play FILE.mcap [--rate R] [--loop] [--topics a,b] [--graph LAUNCH]
@@ -52,10 +53,9 @@ export async function runPlay(args: readonly string[], io: CliIo, hooks: PlayCom
     });
     if (positionals.length !== 1) throw new ConfigError('name exactly one .mcap file', { context: { field: 'FILE', actual: positionals.join(' ') || 'none' } });
     file = positionals[0] as string;
-    rate = values.rate === undefined ? 1 : Number(values.rate);
-    if (!(rate > 0) || !Number.isFinite(rate)) throw new ConfigError('bad --rate', { context: { field: '--rate', expected: 'a number > 0', actual: values.rate } });
+    rate = numberOption(values.rate, { field: '--rate', expected: 'a number > 0', above: 0 }) ?? 1;
     loop = values.loop;
-    topics = values.topics?.split(',').map((t) => t.trim()).filter((t) => t.length > 0).map((t) => (t.startsWith('/') ? t : `/${t}`));
+    topics = topicListOption(values.topics);
     graphFile = values.graph;
   } catch (error) {
     io.stderr(`sensorium play: ${(error as Error).message}\n\n${USAGE}\n`);

@@ -17,6 +17,7 @@ import {
   type Transport,
 } from '@sensorium/core';
 import type { CliCommand, CliIo } from '../CliCommand.js';
+import { numberOption, topicListOption } from '../numberOption.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
 
 const USAGE = `Usage: sensorium record --out FILE.mcap [--topics a,b] [--duration S] [--graph LAUNCH]
@@ -56,12 +57,8 @@ function parse(args: readonly string[]): RecordArgs {
   if (values.out === undefined || !values.out.endsWith('.mcap')) {
     throw new ConfigError('--out FILE.mcap is required', { context: { field: '--out', expected: 'a path ending in .mcap', actual: values.out ?? 'none' } });
   }
-  let duration: number | undefined;
-  if (values.duration !== undefined) {
-    duration = Number(values.duration);
-    if (!(duration >= 0) || !Number.isFinite(duration)) throw new ConfigError('bad --duration', { context: { field: '--duration', expected: 'seconds ≥ 0', actual: values.duration } });
-  }
-  const topics = values.topics?.split(',').map((t) => t.trim()).filter((t) => t.length > 0).map((t) => (t.startsWith('/') ? t : `/${t}`));
+  const duration = numberOption(values.duration, { field: '--duration', expected: 'seconds ≥ 0', min: 0 });
+  const topics = topicListOption(values.topics);
   return { out: values.out, topics, duration, graph: values.graph };
 }
 

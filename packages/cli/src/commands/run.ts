@@ -20,6 +20,7 @@ import { loadScenario, runScenario } from '@sensorium/sim';
 import type { RunScenarioOptions } from '@sensorium/sim';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
+import { numberOption } from '../numberOption.js';
 import { splitBySimTime } from '../splitBySimTime.js';
 
 /** The repository root: default controller launch file and relative resource paths resolve against it. */
@@ -92,11 +93,7 @@ function parse(args: readonly string[]): GraphArgs | ScenarioArgs {
   });
   if (values.scenario !== undefined) {
     if (positionals.length > 0) throw new ConfigError('--scenario takes no launch file', { context: { field: 'GRAPH', actual: positionals.join(' ') } });
-    let seed: number | undefined;
-    if (values.seed !== undefined) {
-      seed = Number(values.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new ConfigError('bad --seed', { context: { field: '--seed', expected: 'a non-negative integer', actual: values.seed } });
-    }
+    const seed = numberOption(values.seed, { field: '--seed', expected: 'a non-negative integer', integer: true, min: 0 });
     return { kind: 'scenario', file: values.scenario, controller: values.controller, seed, json: values.json };
   }
   const [file, ...rest] = positionals;
@@ -110,20 +107,8 @@ function parse(args: readonly string[]): GraphArgs | ScenarioArgs {
   if (values.transport !== 'local' && values.transport !== 'ros2') {
     throw new ConfigError(`unknown transport '${values.transport}'`, { context: { field: '--transport', expected: 'local | ros2', actual: values.transport } });
   }
-  let duration: number | undefined;
-  if (values.duration !== undefined) {
-    duration = Number(values.duration);
-    if (!(duration >= 0) || !Number.isFinite(duration)) {
-      throw new ConfigError('bad --duration', { context: { field: '--duration', expected: 'seconds ≥ 0', actual: values.duration } });
-    }
-  }
-  let port: number | undefined;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new ConfigError('bad --port', { context: { field: '--port', expected: 'an integer 0–65535', actual: values.port } });
-    }
-  }
+  const duration = numberOption(values.duration, { field: '--duration', expected: 'seconds ≥ 0', min: 0 });
+  const port = numberOption(values.port, { field: '--port', expected: 'an integer 0–65535', integer: true, min: 0, max: 65535 });
   return { kind: 'graph', file, launchArgs, transport: values.transport, duration, port, ros };
 }
 
