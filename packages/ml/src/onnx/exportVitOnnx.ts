@@ -1,15 +1,18 @@
 import type { TensorSpec } from '../inference/InferenceSession.js';
 import { OnnxExportContext, type OnnxExportOptions, type WeightSource } from './OnnxExportContext.js';
 
-/** The ViT hyper-parameters the graph needs (structurally `VitConfig` of @sensorium/perception). */
+/** The ViT hyper-parameters the graph needs (`VitConfig` of @sensorium/perception extends it with its seed). */
 export interface VitOnnxConfig {
   imageSize: number;
   patchSize: number;
+  /** Transformer width. */
   dim: number;
   depth: number;
   heads: number;
   mlpRatio: number;
+  /** Patch tokens are average-pooled `pool × pool` on the patch grid before the output projection. */
   pool: number;
+  /** Width of published tokens (the fusion model's vision token width). */
   tokenDim: number;
 }
 

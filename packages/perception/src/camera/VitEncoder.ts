@@ -1,18 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { dense2d, gelu, glorotUniform, layerNorm, Module, TransformerBlock, truncatedNormal } from '@sensorium/ml';
+import { dense2d, gelu, glorotUniform, layerNorm, Module, TransformerBlock, truncatedNormal, type VitOnnxConfig } from '@sensorium/ml';
 
-export interface VitConfig {
-  imageSize: number;
-  patchSize: number;
-  /** Transformer width. */
-  dim: number;
-  depth: number;
-  heads: number;
-  mlpRatio: number;
-  /** Patch tokens are average-pooled `pool × pool` on the patch grid before the output projection. */
-  pool: number;
-  /** Width of published tokens (the fusion model's vision token width). */
-  tokenDim: number;
+/** The ViT's shape (shared with its ONNX exporter in @sensorium/ml) plus the seed of its initial weights. */
+export interface VitConfig extends VitOnnxConfig {
   seed: number;
 }
 
