@@ -1,5 +1,7 @@
 import type { Detection3DArray, FusedPercept, Odometry, PoseStamped, TFMessage } from '@sensorium/core';
 import { policyFeatureDim, writePolicyFeatures, type PolicyPercept } from '@sensorium/fusion';
+import { detectionsToBoxes } from '../safety/detectionsToBoxes.js';
+import type { ObstacleBox } from '../safety/SafetySupervisor.js';
 import { yawOf } from './yawOf.js';
 
 /** What the policy node runs per percept: the fusion package's PolicyHead, or any stand-in in tests. */
@@ -78,6 +80,7 @@ export class PolicyLogic {
   };
   /** Perceived obstacle boxes in the odom frame (centre, half extents), for rejecting goals inside them. */
   private readonly obstacles: { x: number; y: number; hx: number; hy: number }[] = [];
+  private readonly filteredBoxes: ObstacleBox[] = [];
 
   constructor(
     private readonly actor: PolicyActor,
@@ -140,25 +143,20 @@ export class PolicyLogic {
     const o = this.options;
     let nearest = Infinity;
     let bearing = 0;
-    let count = 0;
-    for (const d of msg.detections) {
-      const bx = d.bbox.center.position.x + o.lidarOffsetX;
-      const by = d.bbox.center.position.y;
-      const hx = d.bbox.size.x / 2;
-      const hy = d.bbox.size.y / 2;
-      if (2 * hx > o.maxObstacleSize || 2 * hy > o.maxObstacleSize || (Math.abs(bx) < hx && Math.abs(by) < hy)) continue;
-      count++;
-      const dx = Math.max(0, Math.abs(bx) - hx);
-      const dy = Math.max(0, Math.abs(by) - hy);
+    // The same wall-cluster filter as the supervisor's (one definition of "a box that is a real obstacle").
+    const boxes = detectionsToBoxes(msg, o.lidarOffsetX, this.filteredBoxes, o.maxObstacleSize);
+    for (const box of boxes) {
+      const dx = Math.max(0, Math.abs(box.x) - box.sizeX / 2);
+      const dy = Math.max(0, Math.abs(box.y) - box.sizeY / 2);
       const surface = Math.max(0, Math.hypot(dx, dy) - o.robotRadius);
       if (surface < nearest) {
         nearest = surface;
-        bearing = Math.atan2(by, bx);
+        bearing = Math.atan2(box.y, box.x);
       }
     }
     this.summary.nearest = nearest;
     this.summary.bearing = bearing;
-    this.summary.count = count;
+    this.summary.count = boxes.length;
     this.summaryTime = nowSec;
     const pose = this.odomPose;
     const c = Math.cos(pose.yaw);
