@@ -2,10 +2,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
-  LocalTransport,
   SystemClock,
   coreMessageDecoder,
-  createRosTransport,
   loadLaunchFile,
   openMcapFile,
   playRecording,
@@ -17,6 +15,7 @@ import {
 } from '@sensorium/core';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 import { numberOption, topicListOption } from '../numberOption.js';
+import { openTransport } from '../openTransport.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
 
 const USAGE = `Usage: sensorium play FILE.mcap [--rate R] [--loop] [--topics a,b] [--graph LAUNCH]
@@ -63,18 +62,17 @@ export async function runPlay(args: readonly string[], io: CliIo, hooks: PlayCom
   }
   const { source, close } = await openMcapFile(resolve(io.cwd, file), { decoder: coreMessageDecoder() });
   const clock = hooks.clock ?? new SystemClock();
-  let transport = hooks.transport;
+  const transport =
+    hooks.transport ??
+    (await openTransport(io, {
+      kind: graphFile !== undefined ? 'local' : 'ros2',
+      nodeName: 'sensorium_play',
+      command: 'sensorium play',
+      withoutRos: '(or play into a graph in this process: --graph LAUNCH)',
+    }));
   if (transport === undefined) {
-    if (graphFile !== undefined) transport = new LocalTransport();
-    else {
-      try {
-        transport = await createRosTransport({ nodeName: 'sensorium_play' });
-      } catch (error) {
-        await close();
-        io.stderr(`sensorium play: ${(error as Error).message}\n  (or play into a graph in this process: --graph LAUNCH)\n`);
-        return 1;
-      }
-    }
+    await close();
+    return 1;
   }
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();

@@ -3,11 +3,9 @@ import { parseArgs } from 'node:util';
 import {
   ConfigError,
   FileWritable,
-  LocalTransport,
   McapRecorder,
   SystemClock,
   coreMessageSerializer,
-  createRosTransport,
   loadLaunchFile,
   recordTransport,
   runGraph,
@@ -18,6 +16,7 @@ import {
 } from '@sensorium/core';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 import { numberOption, topicListOption } from '../numberOption.js';
+import { openTransport } from '../openTransport.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
 
 const USAGE = `Usage: sensorium record --out FILE.mcap [--topics a,b] [--duration S] [--graph LAUNCH]
@@ -71,18 +70,15 @@ export async function runRecord(args: readonly string[], io: CliIo, hooks: Recor
     return 2;
   }
   const clock = hooks.clock ?? new SystemClock();
-  let transport = hooks.transport;
-  if (transport === undefined) {
-    if (parsed.graph !== undefined) transport = new LocalTransport();
-    else {
-      try {
-        transport = await createRosTransport({ nodeName: 'sensorium_record' });
-      } catch (error) {
-        io.stderr(`sensorium record: ${(error as Error).message}\n  (or record a graph in this process: --graph LAUNCH)\n`);
-        return 1;
-      }
-    }
-  }
+  const transport =
+    hooks.transport ??
+    (await openTransport(io, {
+      kind: parsed.graph !== undefined ? 'local' : 'ros2',
+      nodeName: 'sensorium_record',
+      command: 'sensorium record',
+      withoutRos: '(or record a graph in this process: --graph LAUNCH)',
+    }));
+  if (transport === undefined) return 1;
   const out = resolve(io.cwd, parsed.out);
   const writable = await FileWritable.create(out);
   let graph: Graph | undefined;

@@ -6,10 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createVizServer, type VizServer } from '@sensorium/viz';
 import {
   ConfigError,
-  LocalTransport,
   SimClock,
   SystemClock,
-  createRosTransport,
   graphOptionsFromRosArgs,
   loadLaunchFile,
   parseRosArgs,
@@ -21,6 +19,7 @@ import type { RunScenarioOptions } from '@sensorium/sim';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
 import { numberOption } from '../numberOption.js';
+import { openTransport } from '../openTransport.js';
 import { splitBySimTime } from '../splitBySimTime.js';
 
 /** The repository root: default controller launch file and relative resource paths resolve against it. */
@@ -131,18 +130,15 @@ async function runLaunch(parsed: GraphArgs, io: CliIo, hooks: RunCommandHooks, r
   const extra = graphOptionsFromRosArgs(parsed.ros);
   const split = splitBySimTime(description, extra);
 
-  let transport = hooks.transport;
-  if (transport === undefined) {
-    if (parsed.transport === 'local') transport = new LocalTransport();
-    else {
-      try {
-        transport = await createRosTransport({ nodeName: 'sensorium_run' });
-      } catch (error) {
-        io.stderr(`sensorium run: ${(error as Error).message}\n  (or run without ROS: sensorium run ${parsed.file} --transport local)\n`);
-        return 1;
-      }
-    }
-  }
+  const transport =
+    hooks.transport ??
+    (await openTransport(io, {
+      kind: parsed.transport,
+      nodeName: 'sensorium_run',
+      command: 'sensorium run',
+      withoutRos: `(or run without ROS: sensorium run ${parsed.file} --transport local)`,
+    }));
+  if (transport === undefined) return 1;
   const wallClock = new SystemClock();
   const simClock = new SimClock();
   const clockSubscription = split.sim.nodes.length > 0 ? simClock.followTopic(transport, '/clock') : undefined;
