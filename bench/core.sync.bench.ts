@@ -1,5 +1,5 @@
 import { merge, Subject } from 'rxjs';
-import { approximateTimeSync, type Header } from '@sensorium/core';
+import { approximateTimeSync, seededRandom, type Header } from '@sensorium/core';
 import type { BenchEntry, BenchResult } from './BenchEntry.js';
 
 interface StampedMsg {
@@ -11,13 +11,7 @@ interface StampedMsg {
  * across topics differs from stamp order), pre-generated so only the operator is timed.
  */
 function makeArrivals(messagesPerTopic: number, seed: number): Array<[number, StampedMsg]> {
-  let a = seed >>> 0;
-  const random = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const events: Array<{ arrival: number; topic: number; msg: StampedMsg }> = [];
   const delays = [0.001, 0.004, 0.012, 0.007];
   for (let topic = 0; topic < 4; topic++) {

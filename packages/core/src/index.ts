@@ -6,6 +6,7 @@ export * from './errors/ParameterError.js';
 export * from './errors/ConfigError.js';
 export * from './errors/TransportError.js';
 export * from './time/Time.js';
+export * from './random/seededRandom.js';
 export * from './messages/index.js';
 export * from './transport/QoS.js';
 export type * from './transport/Transport.js';

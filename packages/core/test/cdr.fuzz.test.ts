@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError, MESSAGE_TYPES, ValidationError, getCodec } from '../src/index.js';
-import { randInt, randomMessage, seededRandom } from './support/cdrRandom.js';
+import { DecodeError, MESSAGE_TYPES, ValidationError, getCodec, seededRandom } from '../src/index.js';
+import { randInt, randomMessage } from './support/cdrRandom.js';
 
 const INPUTS_PER_TYPE = 10_000;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '@foxglove/rosmsg';
 import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
-import { MESSAGE_TYPES, getCodec, messageDefinition } from '../src/index.js';
-import { randomMessage, seededRandom } from './support/cdrRandom.js';
+import { MESSAGE_TYPES, getCodec, messageDefinition, seededRandom } from '../src/index.js';
+import { randomMessage } from './support/cdrRandom.js';
 
 const MESSAGES_PER_TYPE = 120;
 

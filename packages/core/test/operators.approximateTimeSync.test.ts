@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { approximateTimeSync, ApproximateTimeSyncPolicy, fromSec, type ApproximateTimeSyncOptions, type Header } from '@sensorium/core';
+import { approximateTimeSync, ApproximateTimeSyncPolicy, fromSec, seededRandom, type ApproximateTimeSyncOptions, type Header } from '@sensorium/core';
 
 interface Msg {
   header: Header;
@@ -115,17 +115,6 @@ describe('approximateTimeSync — message_filters ApproximateTime cases', () => 
   });
 });
 
-/** Mulberry32: small seeded PRNG for the reference comparisons. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random per-topic streams with globally distinct integer stamps. */
 function randomStreams(random: () => number, topicCount: number, perTopic: number): number[][] {
@@ -204,7 +193,7 @@ function lexLess(a: number[], b: number[]): boolean {
 
 describe('approximateTimeSync — against a brute-force reference (seeded)', () => {
   it.each([2, 3, 4])('%i topics: same sets as the brute force (age penalty 0, large queues)', (topicCount) => {
-    const random = rng(1234 + topicCount);
+    const random = seededRandom(1234 + topicCount);
     for (let trial = 0; trial < 150; trial++) {
       const streams = randomStreams(random, topicCount, topicCount === 4 ? 7 : 10);
       const expected = bruteForce(streams);
@@ -220,7 +209,7 @@ describe('approximateTimeSync — against a brute-force reference (seeded)', () 
   });
 
   it('output depends only on stamps, not on arrival order across topics', () => {
-    const random = rng(99);
+    const random = seededRandom(99);
     for (let trial = 0; trial < 100; trial++) {
       const streams = randomStreams(random, 3, 15);
       const first = runPolicy(3, randomInterleaving(random, streams), { queueSize: 1000 });
@@ -230,7 +219,7 @@ describe('approximateTimeSync — against a brute-force reference (seeded)', () 
   });
 
   it('sets are contiguous: each set uses, on some topic, the message right after the previous set', () => {
-    const random = rng(7);
+    const random = seededRandom(7);
     for (let trial = 0; trial < 100; trial++) {
       const streams = randomStreams(random, 4, 12);
       const sets = runPolicy(4, randomInterleaving(random, streams), { queueSize: 1000 });
@@ -252,7 +241,7 @@ describe('approximateTimeSync — against a brute-force reference (seeded)', () 
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer(),
         (topicCount, queueSize, maxInterval, agePenalty, seed) => {
-          const random = rng(seed);
+          const random = seededRandom(seed);
           const streams = randomStreams(random, topicCount, 20);
           const input = randomInterleaving(random, streams);
           const sets: Msg[][] = [];

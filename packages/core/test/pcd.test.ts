@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DecodeError, lzfDecompress, PCD_INT64_DATATYPE, PCD_UINT64_DATATYPE, PointFieldType, readPcd, type PcdDataKind } from '@sensorium/core';
+import { DecodeError, lzfDecompress, PCD_INT64_DATATYPE, PCD_UINT64_DATATYPE, PointFieldType, readPcd, seededRandom, type PcdDataKind } from '@sensorium/core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const realPcd = (name: string): Uint8Array => readFileSync(path.resolve(repoRoot, '../shared/data/real/pcd', name));
@@ -134,17 +134,6 @@ function writePcd(fields: FieldSpec[], points: number[][], kind: PcdDataKind, op
   return out;
 }
 
-/** Mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALL_TYPES: FieldSpec[] = [
   { name: 'x', size: 4, type: 'F', count: 1 },
@@ -251,7 +240,7 @@ describe('readPcd — real recordings', () => {
 
 describe('readPcd — synthetic files, every DATA kind × field type', () => {
   it.each<PcdDataKind>(['ascii', 'binary', 'binary_compressed'])('%s: all field sizes/types, COUNT > 1, padding, NaN', (kind) => {
-    const random = rng(kind.length);
+    const random = seededRandom(kind.length);
     const points = randomPoints(random, ALL_TYPES, 57);
     const { header, cloud } = readPcd(writePcd(ALL_TYPES, points, kind), { file: `synthetic.${kind}.pcd` });
     expect(header.data).toBe(kind);
@@ -322,7 +311,7 @@ describe('readPcd — corrupt input is a DecodeError with context', () => {
   });
 
   it('lzfDecompress round-trips the test compressor on random and repetitive data', () => {
-    const random = rng(5);
+    const random = seededRandom(5);
     for (let trial = 0; trial < 50; trial++) {
       const n = Math.floor(random() * 3000);
       const input = Uint8Array.from({ length: n }, (_, i) => (random() < 0.5 ? i % 13 : Math.floor(random() * 256)));
@@ -334,7 +323,7 @@ describe('readPcd — corrupt input is a DecodeError with context', () => {
 });
 
 describe('readPcd — fuzz (fast-check, fixed seed)', () => {
-  const random = rng(77);
+  const random = seededRandom(77);
   const seeds = (['ascii', 'binary', 'binary_compressed'] as const).map((kind) =>
     writePcd(ALL_TYPES.slice(0, 8), randomPoints(random, ALL_TYPES.slice(0, 8), 12), kind, { width: 4, height: 3 }),
   );

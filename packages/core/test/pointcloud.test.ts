@@ -8,10 +8,10 @@ import {
   ValidationError,
   getCodec,
   readPointCloud2,
+  seededRandom,
   validatePointCloud2,
 } from '../src/index.js';
 import type { PointCloud2, PointField } from '../src/index.js';
-import { seededRandom } from './support/cdrRandom.js';
 
 const HEADER = { stamp: { sec: 1, nanosec: 2 }, frame_id: 'lidar' };
 

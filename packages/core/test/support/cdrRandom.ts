@@ -2,18 +2,6 @@
 import { PRIMITIVE_SIZE } from '../../src/cdr/CdrSchema.js';
 import type { CdrField, CdrStruct, PrimitiveType } from '../../src/cdr/CdrSchema.js';
 
-/** mulberry32: small, fast, good enough for test data; same seed → same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function randInt(rand: () => number, min: number, max: number): number {
   return min + Math.floor(rand() * (max - min + 1));
 }

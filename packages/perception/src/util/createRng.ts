@@ -1,11 +1,4 @@
-/** Seeded uniform [0, 1) generator (mulberry32): reproducible RANSAC and tests without Math.random. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@sensorium/core';
+
+/** Seeded uniform [0, 1) generator for RANSAC and tests: core's mulberry32, named for this package's callers. */
+export const createRng: (seed: number) => () => number = seededRandom;
