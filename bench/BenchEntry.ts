@@ -1,20 +1,2 @@
-/**
- * Contract between bench files and the `sensorium bench` runner.
- * Each `bench/<area>.bench.ts` exports `entries: BenchEntry[]`; the runner imports them all.
- */
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  /** Measured in the same run as `value` (median of several repetitions). */
-  baseline: { name: string; value: number };
-  /** value / baseline.value */
-  ratio: number;
-  goal: { max: number } | { min: number };
-  notes?: string;
-}
-
-export interface BenchEntry {
-  name: string;
-  run(options: { quick: boolean }): Promise<BenchResult[]>;
-}
+// The bench contract lives with its runner (`sensorium bench`); bench files import it from here.
+export type { BenchEntry, BenchResult } from '../packages/cli/src/BenchEntry.js';

@@ -1,7 +1,7 @@
 import { parse as parseMessageDefinition } from '@foxglove/rosmsg';
 import { MessageReader } from '@foxglove/rosmsg2-serialization';
-import { LIDAR_POINT_FIELDS, LIDAR_POINT_STEP, MESSAGE_TYPES, getCodec, messageDefinition, readPointCloud2, type PointCloud2 } from '@sensorium/core';
-import { randomMessage, seededRandom } from '../packages/core/test/support/cdrRandom.js';
+import { LIDAR_POINT_FIELDS, LIDAR_POINT_STEP, MESSAGE_TYPES, getCodec, messageDefinition, readPointCloud2, seededRandom, type PointCloud2 } from '@sensorium/core';
+import { randomMessage } from '../packages/core/test/support/cdrRandom.js';
 import type { BenchEntry, BenchResult } from './BenchEntry.js';
 
 let sink = 0;

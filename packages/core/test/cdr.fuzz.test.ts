@@ -38,7 +38,10 @@ function mutate(rand: () => number, base: Uint8Array): Uint8Array {
     }
     case 4: { // truncated and bit-flipped
       const out = base.slice(0, randInt(rand, 0, base.length));
-      if (out.length > 0) out[randInt(rand, 0, out.length - 1)] ^= 0xff;
+      if (out.length > 0) {
+        const at = randInt(rand, 0, out.length - 1);
+        out[at] = out[at]! ^ 0xff;
+      }
       return out;
     }
     default: { // trailing garbage (valid: CDR allows trailing bytes)

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@sensorium/core';
+import type { BenchEntry, BenchResult } from '../BenchEntry.js';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 
 /** `bench/` at the repository root. */
@@ -21,22 +22,6 @@ when an entry fails to run, never on a missed goal.
 
 Example:
   sensorium bench --filter core. --json bench-results.json`;
-
-/** What a bench file's entries return (bench/BenchEntry.ts, restated so the CLI does not compile bench/). */
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: { name: string; value: number };
-  ratio: number;
-  goal: { max: number } | { min: number };
-  notes?: string;
-}
-
-interface BenchEntry {
-  name: string;
-  run(options: { quick: boolean }): Promise<BenchResult[]>;
-}
 
 export interface BenchReport {
   quick: boolean;

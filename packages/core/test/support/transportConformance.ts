@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/index.js';
-import type { StringMsg, Transport } from '../../src/index.js';
+import type { Transport } from '../../src/index.js';
 
 /** What a conformance run needs from a transport under test. */
 export interface TransportHarness {
