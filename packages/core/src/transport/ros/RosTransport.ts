@@ -2,6 +2,7 @@ import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { TransportError } from '../../errors/TransportError.js';
 import type { MessageOf, MessageType } from '../../messages/MessageTypeMap.js';
+import { checkTopic, checkTopicType } from '../checkTopic.js';
 import { GuardedObservable } from '../GuardedObservable.js';
 import type { SubscriberErrorHook } from '../GuardedObservable.js';
 import type { QoS } from '../QoS.js';
@@ -163,21 +164,11 @@ export class RosTransport implements Transport {
   }
 
   #checkOpen(topic: string): void {
-    if (this.#closed) throw new TransportError('transport is closed', { context: { topic } });
-    if (!topic.startsWith('/')) {
-      throw new TransportError('topic names given to a transport must be absolute (resolve them in the node)', {
-        context: { topic, expected: 'an absolute name like /lidar/points' },
-      });
-    }
+    checkTopic({ topic, closed: this.#closed });
   }
 
   #checkType(topic: string, type: MessageType): void {
-    const existing = this.#topics.get(topic);
-    if (existing !== undefined && existing.type !== type) {
-      throw new TransportError(`topic ${topic} has type ${existing.type}, not ${type}`, {
-        context: { topic, expected: existing.type, actual: type },
-      });
-    }
+    checkTopicType({ topic, type, existing: this.#topics.get(topic)?.type });
   }
 
   #register(topic: string, type: MessageType): TopicState {
