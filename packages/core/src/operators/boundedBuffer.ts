@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
+import { DropOldestRing } from './DropOldestRing.js';
 
 export interface BoundedBufferOptions<T> {
   /** Most messages held; when full the oldest is dropped. */
@@ -23,38 +24,16 @@ export function boundedBuffer<T>(options: BoundedBufferOptions<T>): OperatorFunc
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`boundedBuffer: size must be an integer ≥ 1, got ${size}`);
   return (source) =>
     new Observable<T[]>((subscriber) => {
-      // Ring buffer preallocated once per subscription: no allocation per message.
-      const ring = new Array<T | undefined>(size).fill(undefined);
-      let head = 0;
-      let count = 0;
-      let droppedTotal = 0;
+      // Ring preallocated once per subscription: no allocation per message.
+      const ring = new DropOldestRing<T>(size);
       const flush = (): void => {
-        if (count === 0) return;
-        const out = new Array<T>(count);
-        for (let k = 0; k < count; k++) {
-          const slot = (head + k) % size;
-          out[k] = ring[slot] as T;
-          ring[slot] = undefined;
-        }
-        head = 0;
-        count = 0;
-        subscriber.next(out);
+        if (ring.length === 0) return;
+        subscriber.next(ring.drain());
       };
       subscriber.add(flush$.subscribe({ next: flush, error: (err: unknown) => subscriber.error(err) }));
       subscriber.add(
         source.subscribe({
-          next: (value) => {
-            if (count === size) {
-              const dropped = ring[head] as T;
-              ring[head] = value;
-              head = (head + 1) % size;
-              droppedTotal++;
-              onDrop?.(dropped, droppedTotal);
-              return;
-            }
-            ring[(head + count) % size] = value;
-            count++;
-          },
+          next: (value) => ring.push(value, onDrop),
           error: (err: unknown) => subscriber.error(err),
           complete: () => {
             flush();

@@ -1,4 +1,5 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import { DropOldestRing } from './DropOldestRing.js';
 
 export interface BoundedConcatMapOptions<T> {
   /** Most inputs waiting while a projection runs; when full the oldest waiting input is dropped. */
@@ -23,10 +24,7 @@ export function boundedConcatMap<T, R>(
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`boundedConcatMap: size must be an integer ≥ 1, got ${size}`);
   return (source) =>
     new Observable<R>((subscriber) => {
-      const ring = new Array<T | undefined>(size).fill(undefined);
-      let head = 0;
-      let count = 0;
-      let droppedTotal = 0;
+      const ring = new DropOldestRing<T>(size);
       let index = 0;
       let inner: Subscription | undefined;
       let sourceDone = false;
@@ -53,12 +51,8 @@ export function boundedConcatMap<T, R>(
         if (!finished) inner = innerSub;
       };
       const next = (): void => {
-        if (count > 0) {
-          const value = ring[head] as T;
-          ring[head] = undefined;
-          head = (head + 1) % size;
-          count--;
-          run(value);
+        if (ring.length > 0) {
+          run(ring.shift() as T);
         } else if (sourceDone) {
           subscriber.complete();
         }
@@ -67,25 +61,16 @@ export function boundedConcatMap<T, R>(
       subscriber.add(
         source.subscribe({
           next: (value) => {
-            if (inner === undefined && count === 0) {
+            if (inner === undefined && ring.length === 0) {
               run(value);
               return;
             }
-            if (count === size) {
-              const dropped = ring[head] as T;
-              ring[head] = value;
-              head = (head + 1) % size;
-              droppedTotal++;
-              onDrop?.(dropped, droppedTotal);
-              return;
-            }
-            ring[(head + count) % size] = value;
-            count++;
+            ring.push(value, onDrop);
           },
           error: (err: unknown) => subscriber.error(err),
           complete: () => {
             sourceDone = true;
-            if (inner === undefined && count === 0) subscriber.complete();
+            if (inner === undefined && ring.length === 0) subscriber.complete();
           },
         }),
       );
