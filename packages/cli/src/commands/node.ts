@@ -6,7 +6,6 @@ import {
   SimClock,
   SystemClock,
   consoleLogger,
-  createRosTransport,
   graphOptionsFromRosArgs,
   parseRosArgs,
   paramsForNode,
@@ -33,6 +32,7 @@ import type {
 } from '@sensorium/core';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
+import { openTransport } from '../openTransport.js';
 
 /** The repository root: relative resource paths (models, scenarios) resolve against it, as under `sensorium run`. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -171,25 +171,20 @@ export async function runNodeCommand(args: readonly string[], io: CliIo, hooks: 
   const simTime = names.some((fqn) => wantsSimTime(options.params, fqn));
   if (parsed.describe) return describe(description, options, registry, io, parsed.json);
 
-  let transport = hooks.transport;
-  if (transport === undefined) {
-    if (parsed.transport === 'local') transport = new LocalTransport();
-    else {
-      // One rclnodejs node per process, named after the node it runs so `ros2 node list` shows it.
-      const first = names[0] ?? '/sensorium';
-      const slash = first.lastIndexOf('/');
-      try {
-        transport = await createRosTransport({
-          ...(hooks.rclnodejs === undefined ? {} : { rclnodejs: hooks.rclnodejs }),
-          nodeName: names.length === 1 ? first.slice(slash + 1) : 'sensorium_composed',
-          namespace: names.length === 1 && slash > 0 ? first.slice(0, slash) : '/',
-        });
-      } catch (error) {
-        io.stderr(`sensorium node: ${(error as Error).message}\n  (or run without ROS: sensorium node ${parsed.execs.join(' ')} --transport local)\n`);
-        return 1;
-      }
-    }
-  }
+  // One rclnodejs node per process, named after the node it runs so `ros2 node list` shows it.
+  const first = names[0] ?? '/sensorium';
+  const slash = first.lastIndexOf('/');
+  const transport =
+    hooks.transport ??
+    (await openTransport(io, {
+      kind: parsed.transport,
+      nodeName: names.length === 1 ? first.slice(slash + 1) : 'sensorium_composed',
+      ...(names.length === 1 && slash > 0 ? { namespace: first.slice(0, slash) } : {}),
+      ...(hooks.rclnodejs === undefined ? {} : { rclnodejs: hooks.rclnodejs }),
+      command: 'sensorium node',
+      withoutRos: `(or run without ROS: sensorium node ${parsed.execs.join(' ')} --transport local)`,
+    }));
+  if (transport === undefined) return 1;
   let clock: Clock = hooks.clock ?? new SystemClock();
   let clockSubscription: { unsubscribe(): void } | undefined;
   if (simTime && hooks.clock === undefined) {
