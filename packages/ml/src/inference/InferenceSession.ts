@@ -44,6 +44,12 @@ export interface InferenceSession {
   readonly model: InferenceModel;
   /** Runs `batch` samples at once; each feed holds batch × (shape without batch) values. */
   run(feeds: Feeds, options: { batch: number }): Promise<Feeds>;
+  /**
+   * The same, answered before it returns: what a node calls inside a message callback (its outputs then
+   * go out in the same tick, as they did when nodes ran their tfjs modules directly, so a simulation
+   * step sees them before time moves on). Output arrays are fresh per call.
+   */
+  runSync(feeds: Feeds, options: { batch: number }): Feeds;
   dispose(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import type * as ortTypes from 'onnxruntime-node';
 import { ValidationError } from '@sensorium/core';
 import { initBackend, type BackendName } from '../initBackend.js';
 import { ModelFormatError } from '../ModelFormatError.js';
+import { elementTypeName, ortNativeBinding, type OrtNativeSession, type OrtNativeValueMetadata } from './ortNativeSession.js';
 import { DEFAULT_INFERENCE_ORDER, sampleSize, type Feeds, type InferenceBackend, type InferenceModel, type InferenceSession, type TensorSpec, type TfjsRunner } from './InferenceSession.js';
 
 export interface CreateInferenceSessionOptions {
@@ -65,20 +66,22 @@ export async function createInferenceSession(model: InferenceModel, options: Cre
 async function openOrt(model: InferenceModel, options: CreateInferenceSessionOptions, skipped: readonly string[]): Promise<InferenceSession> {
   if (model.onnxFile === undefined || model.read === undefined) throw new Error('no ONNX file given');
   let ort: typeof ortTypes;
+  let native: ReturnType<typeof ortNativeBinding>;
   try {
     ort = (await import('onnxruntime-node')) as typeof ortTypes;
+    native = ortNativeBinding();
   } catch (cause) {
-    throw new Error('onnxruntime-node not installed', { cause });
+    throw new Error(`onnxruntime-node not installed or not loadable (${firstLine(cause)})`, { cause });
   }
   const file = model.onnxFile;
   const bytes = await model.read(file);
-  const available = new Set(ort.listSupportedBackends().map((b) => b.name));
+  const available = new Set(native.binding.listSupportedBackends().map((b) => b.name));
   const wanted = options.executionProviders ?? ['tensorrt', 'cuda', 'cpu'];
   const providers = wanted.filter((p) => available.has(p));
   if (providers.length === 0) throw new Error(`none of the execution providers ${wanted.join(', ')} is in this onnxruntime-node build (${[...available].join(', ')})`);
   const threads = options.threads ?? 1;
   const epSkipped: string[] = [];
-  let session: ortTypes.InferenceSession | undefined;
+  let session: OrtNativeSession | undefined;
   let provider = 'cpu';
   for (const p of providers) {
     const library = providerLibrary(p);
@@ -86,14 +89,23 @@ async function openOrt(model: InferenceModel, options: CreateInferenceSessionOpt
       epSkipped.push(`${p}: ${path.basename(library)} not installed`);
       continue;
     }
+    const candidate = new native.binding.InferenceSession();
     try {
       // GPU providers are listed by every build but their shared libraries ship only with the GPU install:
       // a provider that fails to load is skipped (quietly: severity 4), any other failure is the model's.
       const quietProbe = p !== 'cpu' ? { logSeverityLevel: 4 as const } : {};
-      session = await ort.InferenceSession.create(bytes, { executionProviders: p === 'cpu' ? ['cpu'] : [p, 'cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...quietProbe });
+      candidate.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
+        executionProviders: p === 'cpu' ? ['cpu'] : [p, 'cpu'],
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        ...quietProbe,
+      });
+      session = candidate;
       provider = p;
       break;
     } catch (cause) {
+      disposeQuietly(candidate); // a session whose load failed is not initialised and may refuse dispose
       const message = firstLine(cause);
       if (p !== 'cpu' && /ExecutionProvider|shared librar|providers_/i.test(message)) {
         epSkipped.push(`${p}: ${message}`);
@@ -105,28 +117,50 @@ async function openOrt(model: InferenceModel, options: CreateInferenceSessionOpt
   if (session === undefined) throw new Error(`no execution provider loaded (${epSkipped.join('; ')})`);
   const ready = session;
   try {
-    checkIo(session.inputMetadata, model.inputs, file, 'input');
-    checkIo(session.outputMetadata, model.outputs, file, 'output');
+    checkIo(ready.inputMetadata, model.inputs, file, 'input');
+    checkIo(ready.outputMetadata, model.outputs, file, 'output');
   } catch (error) {
-    await session.release();
+    ready.dispose();
     throw error;
   }
   const eps = epSkipped.length === 0 ? '' : ` (${epSkipped.map((e) => e.split(':')[0]).join(', ')} not usable in this install)`;
   const because = `onnxruntime-node ${ort.env.versions.node ?? ''}, ${provider} execution provider${provider === 'cpu' ? `, ${threads} thread(s)` : ''}${eps}`;
+  // Fetches and run options are the same every call: built once.
+  const fetches: Record<string, null> = Object.fromEntries(model.outputs.map((s) => [s.name, null]));
+  const noOptions: Record<string, never> = {};
+  let disposed = false;
+  const runSync = (feeds: Feeds, runOptions: { batch: number }): Feeds => {
+    if (disposed) throw new ValidationError('inference session used after dispose', { context: { field: model.name } });
+    const input: Record<string, ortTypes.Tensor> = {};
+    for (const spec of model.inputs) input[spec.name] = new ort.Tensor('float32', feedFor(feeds, spec, runOptions.batch, model), batchShape(spec, runOptions.batch));
+    const out = ready.run(input, fetches, noOptions);
+    const result: Feeds = {};
+    for (const spec of model.outputs) result[spec.name] = out[spec.name]!.data as Float32Array;
+    return result;
+  };
   return {
     backend: 'onnxruntime',
     reason: skipped.length === 0 ? because : `${because}; skipped ${skipped.join('; ')}`,
     model,
-    async run(feeds: Feeds, runOptions: { batch: number }): Promise<Feeds> {
-      const input: Record<string, ortTypes.Tensor> = {};
-      for (const spec of model.inputs) input[spec.name] = new ort.Tensor('float32', feedFor(feeds, spec, runOptions.batch, model), batchShape(spec, runOptions.batch));
-      const out = await ready.run(input);
-      const result: Feeds = {};
-      for (const spec of model.outputs) result[spec.name] = out[spec.name]!.data as Float32Array;
-      return result;
+    runSync,
+    run(feeds: Feeds, runOptions: { batch: number }): Promise<Feeds> {
+      // what ort's own session does: the synchronous native run, off the current tick
+      return new Promise((resolve, reject) => {
+        setImmediate(() => {
+          try {
+            resolve(runSync(feeds, runOptions));
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      });
     },
-    async dispose(): Promise<void> {
-      await ready.release();
+    dispose(): Promise<void> {
+      if (!disposed) {
+        disposed = true;
+        ready.dispose();
+      }
+      return Promise.resolve();
     },
   };
 }
@@ -138,26 +172,34 @@ async function openTfjs(model: InferenceModel, order: readonly BackendName[], sk
   const runner: TfjsRunner = await model.tfjs(info.tf);
   const tf = info.tf;
   const because = `TensorFlow.js ${info.name}: ${info.reason}`;
+  const runSync = (feeds: Feeds, runOptions: { batch: number }): Feeds => {
+    const inputs: Record<string, ReturnType<typeof tf.tensor>> = {};
+    for (const spec of model.inputs) inputs[spec.name] = tf.tensor(feedFor(feeds, spec, runOptions.batch, model), batchShape(spec, runOptions.batch));
+    let outputs: Record<string, ReturnType<typeof tf.tensor>> = {};
+    try {
+      outputs = runner(inputs);
+      const result: Feeds = {};
+      for (const spec of model.outputs) {
+        const t = outputs[spec.name];
+        if (t === undefined) throw new ModelFormatError('TensorFlow.js model did not produce an output', { context: { field: `${model.name}.${spec.name}` } });
+        result[spec.name] = t.dataSync() as Float32Array;
+      }
+      return result;
+    } finally {
+      for (const t of Object.values(inputs)) t.dispose();
+      for (const t of Object.values(outputs)) t.dispose();
+    }
+  };
   return {
     backend: info.name,
     reason: skipped.length === 0 ? because : `${because}; skipped ${skipped.join('; ')}`,
     model,
+    runSync,
     run(feeds: Feeds, runOptions: { batch: number }): Promise<Feeds> {
-      const inputs: Record<string, ReturnType<typeof tf.tensor>> = {};
-      for (const spec of model.inputs) inputs[spec.name] = tf.tensor(feedFor(feeds, spec, runOptions.batch, model), batchShape(spec, runOptions.batch));
-      let outputs: Record<string, ReturnType<typeof tf.tensor>> = {};
       try {
-        outputs = runner(inputs);
-        const result: Feeds = {};
-        for (const spec of model.outputs) {
-          const t = outputs[spec.name];
-          if (t === undefined) throw new ModelFormatError('TensorFlow.js model did not produce an output', { context: { field: `${model.name}.${spec.name}` } });
-          result[spec.name] = t.dataSync() as Float32Array;
-        }
-        return Promise.resolve(result);
-      } finally {
-        for (const t of Object.values(inputs)) t.dispose();
-        for (const t of Object.values(outputs)) t.dispose();
+        return Promise.resolve(runSync(feeds, runOptions));
+      } catch (error) {
+        return Promise.reject(error as Error);
       }
     },
     dispose(): Promise<void> {
@@ -167,18 +209,20 @@ async function openTfjs(model: InferenceModel, order: readonly BackendName[], sk
 }
 
 /** The model file's inputs/outputs must be the contract's: names, and every fixed dimension. */
-function checkIo(actual: readonly ortTypes.InferenceSession.ValueMetadata[], expected: readonly TensorSpec[], file: string, what: string): void {
+function checkIo(actual: readonly OrtNativeValueMetadata[], expected: readonly TensorSpec[], file: string, what: string): void {
   for (const spec of expected) {
     const found = actual.find((m) => m.name === spec.name);
     if (found === undefined) {
       throw new ModelFormatError(`model file has no ${what} named ${spec.name}`, { context: { file, field: spec.name, expected: `${what}s ${expected.map((s) => s.name).join(', ')}`, actual: actual.map((m) => m.name).join(', ') } });
     }
     if (!found.isTensor) throw new ModelFormatError(`${what} is not a tensor`, { context: { file, field: spec.name } });
-    const shape = found.shape;
+    // the binding reports a symbolic dimension as -1 with its name in symbolicDimensions
+    const shape = found.shape.map((d, i) => (d < 0 ? (found.symbolicDimensions[i] ?? '?') : d));
+    const type = elementTypeName(found.type);
     const ok = shape.length === spec.shape.length && spec.shape.every((d, i) => d === 'batch' || shape[i] === d);
-    if (!ok || found.type !== 'float32') {
+    if (!ok || type !== 'float32') {
       throw new ModelFormatError(`${what} has the wrong shape or type`, {
-        context: { file, field: spec.name, expected: `float32 [${spec.shape.join(', ')}]`, actual: `${found.type} [${shape.join(', ')}]` },
+        context: { file, field: spec.name, expected: `float32 [${spec.shape.join(', ')}]`, actual: `${type} [${shape.join(', ')}]` },
       });
     }
   }
@@ -221,5 +265,13 @@ function providerLibrary(provider: string): string | undefined {
     return path.join(dir, `${prefix}onnxruntime_providers_${provider}.${ext}`);
   } catch {
     return undefined;
+  }
+}
+
+function disposeQuietly(session: OrtNativeSession): void {
+  try {
+    session.dispose();
+  } catch {
+    // nothing was loaded
   }
 }

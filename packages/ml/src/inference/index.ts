@@ -3,3 +3,5 @@ export * from './InferenceSession.js';
 export * from './createInferenceSession.js';
 export * from './ModalityBatcher.js';
 export * from './perSampleRunner.js';
+export * from './inferenceParams.js';
+export * from './openModelSession.js';

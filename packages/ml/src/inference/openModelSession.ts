@@ -1,0 +1,57 @@
+import { createInferenceSession } from './createInferenceSession.js';
+import type { InferenceSession, TensorSpec, TfjsRunner } from './InferenceSession.js';
+import type { TF } from '../initBackend.js';
+import { backendOrder, type Precision } from './inferenceParams.js';
+
+/** A node's model as `openModelSession` needs it: its I/O contract, its ONNX export and its tfjs runner. */
+export interface NodeModel {
+  /** For logs and the in-memory file name: `camera_vit`. */
+  readonly name: string;
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+  /** Exports the loaded weights as ONNX (called only when ONNX Runtime is tried and no file is given). */
+  exportOnnx(options: { int8: boolean }): Uint8Array;
+  /** The TensorFlow.js runner over the loaded module (the fallback). */
+  tfjs(tf: TF): Promise<TfjsRunner>;
+}
+
+/** The node's inference parameters (see `inferenceParams`) plus its resource reader and logger. */
+export interface NodeSessionOptions {
+  backend: string;
+  threads: number;
+  precision: Precision | string;
+  /** Resource path of an `.onnx` file; '' = export in memory. */
+  onnxModel: string;
+  read: (path: string) => Promise<Uint8Array>;
+  log: (message: string) => void;
+}
+
+/**
+ * Opens a node's model through `createInferenceSession` from its parameters: ONNX Runtime on the given
+ * `.onnx` file or on the loaded weights exported in memory (`precision: int8` exports the int8 graph), then
+ * the TensorFlow.js chain. A bad file is logged and falls back like any other load failure.
+ *
+ * ```ts
+ * const session = await openModelSession(
+ *   { name: 'point_encoder', ...pointEncoderOnnxIo(enc.config), exportOnnx: (o) => exportPointEncoderOnnx(weightsFromTensors(enc.weights), enc.config, o), tfjs: async () => runner },
+ *   { backend: p.backend, threads: p.inference_threads, precision: p.precision, onnxModel: p.onnx_model, read: (f) => ctx.readResource(f), log: (m) => ctx.log.info(m) },
+ * );
+ * ```
+ */
+export function openModelSession(model: NodeModel, options: NodeSessionOptions): Promise<InferenceSession> {
+  const int8 = options.precision === 'int8';
+  const inMemory = `${model.name}${int8 ? '.int8' : ''}.onnx (exported in memory from the loaded weights)`;
+  const onnxFile = options.onnxModel === '' ? inMemory : options.onnxModel;
+  const read = (path: string): Promise<Uint8Array> => {
+    if (path !== inMemory) return options.read(path);
+    try {
+      return Promise.resolve(model.exportOnnx({ int8 }));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  };
+  return createInferenceSession(
+    { name: model.name, inputs: model.inputs, outputs: model.outputs, onnxFile, read, tfjs: (tf) => model.tfjs(tf) },
+    { prefer: backendOrder(options.backend), threads: options.threads, log: options.log },
+  );
+}
