@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { dense2d, gelu, glorotUniform, layerNorm, Module, TransformerBlock, truncatedNormal, type VitOnnxConfig } from '@sensorium/ml';
+import { dense2d, exportVitOnnx, gelu, glorotUniform, layerNorm, Module, perSampleRunner, TransformerBlock, truncatedNormal, vitOnnxIo, weightsFromTensors, type NodeModel, type VitOnnxConfig } from '@sensorium/ml';
 
 /** The ViT's shape (shared with its ONNX exporter in @sensorium/ml) plus the seed of its initial weights. */
 export interface VitConfig extends VitOnnxConfig {
@@ -110,6 +110,25 @@ export class VitEncoder extends Module {
     out.tokens.dispose();
     out.obstacleAhead.dispose();
     return { tokens, obstacleAhead };
+  }
+
+  /**
+   * This encoder as a node's model for `openModelSession`: `patches` in, `tokens` and `obstacle_ahead`
+   * out, exported to ONNX from its current weights, or run on tfjs through `apply`.
+   */
+  nodeModel(): NodeModel {
+    return {
+      name: 'camera_vit',
+      ...vitOnnxIo(this.config),
+      exportOnnx: (options) => exportVitOnnx(weightsFromTensors(this.weights), this.config, options),
+      tfjs: () =>
+        Promise.resolve(
+          perSampleRunner('patches', ['tokens', 'obstacle_ahead'], (x) => {
+            const o = this.apply(x);
+            return [o.tokens, o.obstacleAhead];
+          }),
+        ),
+    };
   }
 
   /** FLOPs (2 × multiply-adds) of one frame, for GFLOP/s figures. */

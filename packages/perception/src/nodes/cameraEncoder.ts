@@ -1,5 +1,5 @@
 import { defineNode, integer, mapSafe, SensorDataQoS, string } from '@sensorium/core';
-import { initBackend } from '@sensorium/ml';
+import { inferenceParams, initBackend, openModelSession } from '@sensorium/ml';
 import { imageToPatches } from '../camera/imageToPatches.js';
 import { VitEncoder } from '../camera/VitEncoder.js';
 import { loadModelInto } from './loadModelInto.js';
@@ -8,6 +8,8 @@ import { loadModelInto } from './loadModelInto.js';
  * `camera_encoder`: Image (rgb8, bgr8, rgba8, bgra8, mono8, mono16, …) → bilinear resize + normalise
  * straight into patches → ViT → `perception/vision/tokens` and the obstacle-ahead score on
  * `perception/vision/obstacle_ahead` (FeatureTokens, count 1, dim 1; also the gauge `obstacle_ahead`).
+ * The ViT runs through `openModelSession` (`backend` auto: ONNX Runtime on the weights exported at start,
+ * else TensorFlow.js), chosen and logged at configure; the gauge `inference_backend` says which.
  */
 export const cameraEncoder = defineNode({
   exec: 'camera_encoder',
@@ -22,6 +24,7 @@ export const cameraEncoder = defineNode({
     token_dim: integer(64, { min: 1, max: 4096, description: 'width of published tokens' }),
     seed: integer(1, { min: 0, max: 2 ** 31 - 1, description: 'initial-weight seed when no model is given' }),
     model: string('', { description: 'model.json of trained weights (resource path); empty = seeded initial weights' }),
+    ...inferenceParams,
   },
   inputs: [{ topic: 'camera/image_raw', type: 'sensor_msgs/msg/Image', qos: 'sensor' }],
   outputs: [
@@ -30,11 +33,21 @@ export const cameraEncoder = defineNode({
   ],
   async configure(ctx) {
     const p = ctx.params;
-    const backend = await initBackend({ log: (m) => ctx.log.info(m) });
-    ctx.diagnostics.gauge('tf_backend', backend.name);
+    // the weights live in tfjs variables (the training format) whichever backend runs them
+    await initBackend({ log: (m) => ctx.log.info(m) });
     const vit = new VitEncoder({ imageSize: p.image_size, patchSize: p.patch_size, dim: p.width, depth: p.depth, heads: p.heads, pool: p.pool, tokenDim: p.token_dim, seed: p.seed });
     if (p.model !== '') await loadModelInto(vit, p.model, (path) => ctx.readResource(path));
+    const session = await openModelSession(vit.nodeModel(), {
+      backend: p.backend,
+      threads: p.inference_threads,
+      precision: p.precision,
+      onnxModel: p.onnx_model,
+      read: (path) => ctx.readResource(path),
+      log: (m) => ctx.log.info(m),
+    });
+    ctx.diagnostics.gauge('inference_backend', session.backend);
     const patches = new Float32Array(p.image_size * p.image_size * 3);
+    const feeds = { patches };
     const layout = { imageSize: p.image_size, patchSize: p.patch_size };
     return {
       activate() {
@@ -46,17 +59,19 @@ export const cameraEncoder = defineNode({
             mapSafe(ctx, 'camera/image_raw', (image) => {
               const t0 = performance.now();
               imageToPatches(image, layout, patches);
-              const out = vit.encode(patches);
+              const out = session.runSync(feeds, { batch: 1 });
+              const ahead = out['obstacle_ahead']!;
               const header = { stamp: image.header.stamp, frame_id: image.header.frame_id };
-              tokens.publish({ header, modality: 'vision', count: vit.outTokens, dim: p.token_dim, data: out.tokens });
-              score.publish({ header, modality: 'vision', count: 1, dim: 1, data: Float32Array.of(out.obstacleAhead) });
-              ctx.diagnostics.gauge('obstacle_ahead', out.obstacleAhead);
+              tokens.publish({ header, modality: 'vision', count: vit.outTokens, dim: p.token_dim, data: out['tokens']! });
+              score.publish({ header, modality: 'vision', count: 1, dim: 1, data: ahead });
+              ctx.diagnostics.gauge('obstacle_ahead', ahead[0]!);
               ctx.diagnostics.stage('vit_encoder', performance.now() - t0, image.header.stamp);
             }),
           )
           .subscribe();
       },
-      shutdown() {
+      async shutdown() {
+        await session.dispose();
         vit.dispose();
       },
     };

@@ -12,7 +12,7 @@ import {
   type Detection3DArray,
   type Header,
 } from '@sensorium/core';
-import { initBackend } from '@sensorium/ml';
+import { inferenceParams, initBackend, openModelSession, type InferenceSession } from '@sensorium/ml';
 import { extractXyz } from '../pointcloud/extractXyz.js';
 import type { Obstacle } from '../pointcloud/Obstacle.js';
 import { PointCloudPipeline } from '../pointcloud/PointCloudPipeline.js';
@@ -48,6 +48,8 @@ export const lidarProcessor = defineNode({
     seed: integer(1, { min: 0, max: 2 ** 31 - 1, description: 'RANSAC seed (same cloud, same answer)' }),
     point_encoder_model: string('', { description: 'model.json of the point encoder weights; empty = seeded initial weights' }),
     point_encoder_always_on: bool(false, { description: 'run the point encoder without waiting for the gate (testing)' }),
+    // backend, inference_threads, precision, onnx_model: the point encoder's (see @sensorium/ml inferenceParams)
+    ...inferenceParams,
   },
   inputs: [
     { topic: 'lidar/points', type: 'sensor_msgs/msg/PointCloud2', qos: 'sensor' },
@@ -68,17 +70,36 @@ export const lidarProcessor = defineNode({
       cluster: { tolerance: p.cluster_tolerance, minPoints: p.cluster_min_points, maxPoints: p.cluster_max_points },
       sectors: { count: p.sectors, rangeMax: p.sector_range_max },
     });
-    // The encoder (and tfjs) are only set up when first needed: most of the time the gate keeps it off.
-    let encoder: PointEncoder | undefined;
-    let encoderLoading: Promise<PointEncoder> | undefined;
-    const getEncoder = (): PointEncoder | undefined => {
+    // The encoder (and its inference session) are only set up when first needed: most of the time the gate keeps it off.
+    interface LoadedEncoder {
+      encoder: PointEncoder;
+      session: InferenceSession;
+    }
+    let encoder: LoadedEncoder | undefined;
+    let encoderLoading: Promise<LoadedEncoder> | undefined;
+    const getEncoder = (): LoadedEncoder | undefined => {
       if (encoder !== undefined) return encoder;
       encoderLoading ??= (async () => {
+        // the weights live in tfjs variables (the training format) whichever backend runs them
         await initBackend({ log: (m) => ctx.log.info(m) });
         const e = new PointEncoder();
-        if (p.point_encoder_model !== '') await loadModelInto(e, p.point_encoder_model, (path) => ctx.readResource(path));
-        encoder = e;
-        return e;
+        try {
+          if (p.point_encoder_model !== '') await loadModelInto(e, p.point_encoder_model, (path) => ctx.readResource(path));
+          const session = await openModelSession(e.nodeModel(), {
+            backend: p.backend,
+            threads: p.inference_threads,
+            precision: p.precision,
+            onnxModel: p.onnx_model,
+            read: (path) => ctx.readResource(path),
+            log: (m) => ctx.log.info(m),
+          });
+          ctx.diagnostics.gauge('inference_backend', session.backend);
+          encoder = { encoder: e, session };
+          return encoder;
+        } catch (error) {
+          e.dispose();
+          throw error;
+        }
       })();
       encoderLoading.catch((error: unknown) => {
         ctx.log.error('point encoder failed to load; tokens stay off', { error: String(error) });
@@ -124,8 +145,8 @@ export const lidarProcessor = defineNode({
                 ctx.diagnostics.gauge('obstacles', result.obstacles.length);
                 if (encoderActive && encoder !== undefined) {
                   const t1 = performance.now();
-                  const data = encoder.encode(result.voxelXyz, result.voxels, result.groundMask);
-                  const c = encoder.config;
+                  const data = encoder.encoder.encodeWith(encoder.session, result.voxelXyz, result.voxels, result.groundMask);
+                  const c = encoder.encoder.config;
                   tokens.publish({ header, modality: 'lidar', count: c.groups, dim: c.tokenDim, data });
                   ctx.diagnostics.stage('point_encoder', performance.now() - t1, cloud.header.stamp);
                 }
@@ -139,9 +160,18 @@ export const lidarProcessor = defineNode({
         // an encoder still loading is disposed when it arrives
         const pending = encoderLoading;
         encoderLoading = undefined;
-        encoder?.dispose();
+        const release = async (e: LoadedEncoder | undefined): Promise<void> => {
+          if (e === undefined) return;
+          await e.session.dispose();
+          e.encoder.dispose();
+        };
+        const loaded = encoder;
         encoder = undefined;
-        if (pending !== undefined) (await pending.catch(() => undefined))?.dispose();
+        await release(loaded);
+        if (pending !== undefined) {
+          const late = await pending.catch(() => undefined);
+          if (late !== loaded) await release(late);
+        }
       },
     };
   },

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { dense2d, gelu, glorotUniform, Module } from '@sensorium/ml';
+import { dense2d, exportPointEncoderOnnx, gelu, glorotUniform, Module, perSampleRunner, pointEncoderOnnxIo, weightsFromTensors, type InferenceSession, type NodeModel } from '@sensorium/ml';
 
 export interface PointEncoderConfig {
   /** Bearing sectors = output tokens. */
@@ -55,6 +55,22 @@ export class PointEncoder extends Module {
       const pooled = tf.max(tf.reshape(h, [c.groups, c.pointsPerGroup, c.hidden]), 1) as tf.Tensor2D;
       return dense2d(pooled, this.w3, this.b3);
     });
+  }
+
+  /** This encoder as a node's model for `openModelSession` (`features` in, `tokens` out). */
+  nodeModel(): NodeModel {
+    return {
+      name: 'point_encoder',
+      ...pointEncoderOnnxIo(this.config),
+      exportOnnx: (options) => exportPointEncoderOnnx(weightsFromTensors(this.weights), this.config, options),
+      tfjs: () => Promise.resolve(perSampleRunner('features', ['tokens'], (x) => [this.apply(x)])),
+    };
+  }
+
+  /** Groups the points like `encode` and runs them through `session` (ONNX Runtime or tfjs); tokens as a new Float32Array. */
+  encodeWith(session: InferenceSession, xyz: Float32Array, count: number, skip?: Uint8Array): Float32Array {
+    this.group(xyz, count, skip);
+    return session.runSync({ features: this.input }, { batch: 1 })['tokens']!;
   }
 
   /** Groups `count` points of `xyz` (those with skip[i] = 0) and encodes them; tokens as a new Float32Array. */
