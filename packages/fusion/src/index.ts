@@ -21,6 +21,8 @@ export * from './training/evaluateStack.js';
 export * from './node/FusionInputError.js';
 export * from './node/TokenSlot.js';
 export * from './node/FusionNodeLogic.js';
+export * from './node/SessionFusionStep.js';
+export * from './node/SessionPolicyActor.js';
 export * from './node/fusionNode.js';
 export * from './fusionNodes.js';
 export * from './training/SimRecorder.js';

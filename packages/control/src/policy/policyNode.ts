@@ -1,8 +1,8 @@
 import { Subscription } from 'rxjs';
 import { DefaultQoS, LatchedQoS, SensorDataQoS, defineNode, double, doubleArray, mapSafe, string } from '@sensorium/core';
 import type { Twist } from '@sensorium/core';
-import { loadPolicyHead } from '@sensorium/fusion';
-import { initBackend } from '@sensorium/ml';
+import { loadPolicyHead, policyHeadNodeModel, SessionPolicyActor } from '@sensorium/fusion';
+import { inferenceParams, initBackend, openModelSession } from '@sensorium/ml';
 import { PolicyLogic } from './PolicyLogic.js';
 
 const TfQoS = { ...DefaultQoS, reliability: 'best_effort' as const, depth: 100 };
@@ -22,6 +22,8 @@ export const policyParams = {
   robot_radius: double(0.25, { min: 0, max: 5, description: 'with obstacle_summary filtered: distances are to this body radius (the training world’s), m' }),
   approach_gain: double(0.4, { min: 0.05, max: 100, description: 'near the goal |linear| ≤ approach_gain × distance (1/s), so the robot settles instead of orbiting it' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (perception/obstacles frame), m' }),
+  // backend, inference_threads, precision, onnx_model (@sensorium/ml inferenceParams)
+  ...inferenceParams,
 };
 
 /**
@@ -49,7 +51,16 @@ export const policyNode = defineNode({
     await initBackend({ log: (m) => ctx.log.info(m) });
     const head = await loadPolicyHead({ read: (path) => ctx.readResource(path) }, p.model_dir);
     ctx.log.info('policy head loaded', { model_dir: p.model_dir, input_dim: head.inputDim });
-    const logic = new PolicyLogic(head, {
+    const session = await openModelSession(policyHeadNodeModel(head), {
+      backend: p.backend,
+      threads: p.inference_threads,
+      precision: p.precision,
+      onnxModel: p.onnx_model,
+      read: (path) => ctx.readResource(path),
+      log: (m) => ctx.log.info(m),
+    });
+    ctx.diagnostics.gauge('inference_backend', session.backend);
+    const logic = new PolicyLogic(new SessionPolicyActor(session), {
       mapBounds: p.map_bounds,
       obstacleMargin: p.obstacle_margin,
       goalTolerance: p.goal_tolerance,
@@ -139,9 +150,10 @@ export const policyNode = defineNode({
         });
         return subscription;
       },
-      shutdown() {
+      async shutdown() {
         if (disposed) return;
         disposed = true;
+        await session.dispose();
         head.dispose();
       },
     };

@@ -12,7 +12,7 @@ import { compareTime, diffSec } from '@sensorium/core';
 import { CUE_MAX_RANGE_M, poolSectorRanges, writeCues } from '../CueVector.js';
 import type { CueInputs } from '../CueVector.js';
 import { LIDAR, MODALITIES } from '../Modality.js';
-import type { FusionModel, TokenBlock } from '../model/FusionModel.js';
+import type { FusionModel, FusionStepInput, FusionStepOutput, TokenBlock } from '../model/FusionModel.js';
 import { PointEncoderSwitch } from '../model/PointEncoderSwitch.js';
 import { FusionInputError } from './FusionInputError.js';
 import { TokenSlot } from './TokenSlot.js';
@@ -27,6 +27,8 @@ export interface FusionNodeOptions {
   frameId?: string;
   /** Ablation: equal weights over the available modalities instead of the learned gate. */
   fixedWeights?: boolean;
+  /** Runs the step instead of `model.step` (an inference session: `SessionFusionStep`); same inputs and outputs. */
+  stepper?: { step(input: FusionStepInput): FusionStepOutput };
 }
 
 /**
@@ -182,7 +184,7 @@ export class FusionNodeLogic {
   /** One fusion step at `now`: new ModalityWeights and FusedPercept messages (fresh objects, safe to publish). */
   step(now: Time): { gating: ModalityWeights; percept: FusedPercept; sensorStamp: Time | null } {
     const { nearestM: nearest, bearing, count, contact, oldest } = this.prepare(now);
-    const out = this.model.step({ tokens: this.blocks, available: this.available, cues: this.cues, fixedWeights: this.options.fixedWeights === true });
+    const out = (this.options.stepper ?? this.model).step({ tokens: this.blocks, available: this.available, cues: this.cues, fixedWeights: this.options.fixedWeights === true });
     const encoderOn = this.available[LIDAR] === 1 && this.pointEncoder.update(out.pointEncoderProb);
     if (this.available[LIDAR] === 0) this.pointEncoder.reset();
     const header = { stamp: oldest ?? now, frame_id: this.options.frameId ?? 'base_link' };

@@ -1,10 +1,11 @@
 import { Subscription } from 'rxjs';
 import { SensorDataQoS, approximateTimeSync, bool, defineNode, double, mapSafe, string } from '@sensorium/core';
 import type { Detection3DArray, SectorRanges } from '@sensorium/core';
-import { initBackend } from '@sensorium/ml';
+import { backendOrder, inferenceParams, initBackend, openModelSession, type InferenceSession } from '@sensorium/ml';
 import { loadFusionModel } from '../io/modelIO.js';
 import { MODALITIES } from '../Modality.js';
 import { FusionNodeLogic } from './FusionNodeLogic.js';
+import { fusionNodeModel, SessionFusionStep } from './SessionFusionStep.js';
 
 const parameters = {
   model_dir: string('models/fusion', { description: 'fusion model directory (model.json + weights.bin), relative to the repository root' }),
@@ -15,6 +16,8 @@ const parameters = {
   lidar_sync_slop: double(0.05, { min: 0.001, max: 1, description: 'approximateTimeSync max interval (s) pairing a scan’s sector ranges with its obstacles' }),
   frame_id: string('base_link', { description: 'frame of the published percept' }),
   fixed_weights: bool(false, { description: 'ablation: equal weights over the available modalities instead of the learned gate' }),
+  // backend, inference_threads, precision, onnx_model (@sensorium/ml inferenceParams)
+  ...inferenceParams,
 };
 
 const TOKEN_TOPICS = MODALITIES.map((m) => `perception/${m}/tokens`);
@@ -45,8 +48,26 @@ export const fusionNode = defineNode({
   ],
   async configure(ctx) {
     const p = ctx.params;
-    await initBackend({ log: (m) => ctx.log.info(m) });
+    const tfjs = await initBackend({ log: (m) => ctx.log.info(m) });
     const model = await loadFusionModel({ read: (path) => ctx.readResource(path) }, p.model_dir);
+    // ONNX Runtime runs the exported step; TensorFlow.js runs the model's own step (the reference the export
+    // is tested against), as does the fixed-weights ablation, which is not in the graph.
+    let session: InferenceSession | undefined;
+    if (backendOrder(p.backend).includes('onnxruntime') && !p.fixed_weights && model.lora === null) {
+      session = await openModelSession(fusionNodeModel(model), {
+        backend: 'onnxruntime',
+        threads: p.inference_threads,
+        precision: p.precision,
+        onnxModel: p.onnx_model,
+        read: (path) => ctx.readResource(path),
+        log: (m) => ctx.log.info(m),
+      }).catch((error: unknown) => {
+        ctx.log.warn(`fusion: ONNX Runtime unavailable (${error instanceof Error ? error.message : String(error)}); falling back to TensorFlow.js`);
+        return undefined;
+      });
+    }
+    if (session === undefined) ctx.log.info(`fusion: inference on TensorFlow.js ${tfjs.name} (FusionModel.step)${p.fixed_weights ? ', fixed-weights ablation' : ''}`);
+    ctx.diagnostics.gauge('inference_backend', session?.backend ?? tfjs.name);
     const topics = Object.fromEntries(MODALITIES.map((m, i) => [m, ctx.resolve(TOKEN_TOPICS[i] as string)]));
     const logic = new FusionNodeLogic(model, {
       staleTimeoutSec: p.stale_timeout,
@@ -55,6 +76,7 @@ export const fusionNode = defineNode({
       topics,
       frameId: p.frame_id,
       fixedWeights: p.fixed_weights,
+      ...(session === undefined ? {} : { stepper: new SessionFusionStep(model, session) }),
     });
     ctx.log.info('fusion model loaded', { model_dir: p.model_dir, params: model.paramCount() });
     let disposed = false;
@@ -126,9 +148,10 @@ export const fusionNode = defineNode({
         });
         return subscription;
       },
-      shutdown() {
+      async shutdown() {
         if (disposed) return;
         disposed = true;
+        await session?.dispose();
         model.dispose();
       },
     };

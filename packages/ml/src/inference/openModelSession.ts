@@ -1,7 +1,7 @@
 import { createInferenceSession } from './createInferenceSession.js';
 import type { InferenceSession, TensorSpec, TfjsRunner } from './InferenceSession.js';
 import type { TF } from '../initBackend.js';
-import { backendOrder, type Precision } from './inferenceParams.js';
+import { backendOrder } from './inferenceParams.js';
 
 /** A node's model as `openModelSession` needs it: its I/O contract, its ONNX export and its tfjs runner. */
 export interface NodeModel {
@@ -19,7 +19,8 @@ export interface NodeModel {
 export interface NodeSessionOptions {
   backend: string;
   threads: number;
-  precision: Precision | string;
+  /** `fp32` or `int8` (a node parameter string: anything but `int8` runs fp32). */
+  precision: string;
   /** Resource path of an `.onnx` file; '' = export in memory. */
   onnxModel: string;
   read: (path: string) => Promise<Uint8Array>;
