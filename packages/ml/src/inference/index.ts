@@ -5,3 +5,4 @@ export * from './ModalityBatcher.js';
 export * from './perSampleRunner.js';
 export * from './inferenceParams.js';
 export * from './openModelSession.js';
+export * from './withInferenceParams.js';
