@@ -2,7 +2,7 @@
 // records what it commanded: shared by the backend-parity and int8 scripts, the parity test and the bench.
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Twist } from '@sensorium/core';
+import type { GraphDescription, NodeRegistry, SimClock, Transport, Twist } from '@sensorium/core';
 import { loadScenario, runScenario, type Scenario, type ScenarioResult } from '@sensorium/sim';
 import { createNodeRegistry } from '../../cli/src/nodeRegistry.js';
 import { LatencyProbe, type LatencyReport } from '../../cli/src/stack/LatencyProbe.js';
@@ -34,21 +34,32 @@ export interface StackRun {
   stages: Record<string, number>;
 }
 
-/** One scenario with the stack, inference parameters (`backend`, `precision`, …) set on every model node. */
-export async function runStack(scenario: Scenario, inference: Readonly<Record<string, string | number>>): Promise<StackRun> {
-  const registry = createNodeRegistry();
+/** The stack graph for `scenario` (policy map bounds from its world) with inference parameters on every model node. */
+export function stackFor(scenario: Scenario, inference: Readonly<Record<string, string | number>>, registry: NodeRegistry = createNodeRegistry()): GraphDescription {
   const stack = loadStackGraph({ params: { policy: { map_bounds: worldBounds(scenario.world.size) } } });
-  const controller = withInferenceParams(stack, inference, (exec) => Object.keys(registry.get(exec)?.parameters ?? {}));
+  return withInferenceParams(stack, inference, (exec) => Object.keys(registry.get(exec)?.parameters ?? {}));
+}
+
+export const readRepoResource = (p: string): Promise<Uint8Array> => Promise.resolve(new Uint8Array(readFileSync(path.resolve(REPO_ROOT, p))));
+
+/** One scenario with the stack, inference parameters (`backend`, `precision`, …) set on every model node. */
+export async function runStack(
+  scenario: Scenario,
+  inference: Readonly<Record<string, string | number>>,
+  options: { onStart?: (context: { transport: Transport; clock: SimClock }) => void } = {},
+): Promise<StackRun> {
+  const registry = createNodeRegistry();
+  const controller = stackFor(scenario, inference, registry);
   const commands: [number, number, number][] = [];
   const backends: Record<string, string> = {};
   const stages: Record<string, number> = {};
   let probe: LatencyProbe | undefined;
-  const readResource = (p: string): Promise<Uint8Array> => Promise.resolve(new Uint8Array(readFileSync(path.resolve(REPO_ROOT, p))));
   const result = await runScenario(scenario, {
     controller,
     registry,
-    readResource,
+    readResource: readRepoResource,
     onStart: ({ transport, clock }) => {
+      options.onStart?.({ transport, clock });
       probe = new LatencyProbe(transport, clock);
       transport.subscribe('/cmd_vel', 'geometry_msgs/msg/Twist', { reliability: 'best_effort' }).subscribe((m: Twist) => commands.push([clock.nowSec(), m.linear.x, m.angular.z]));
       transport.subscribe('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray', { reliability: 'best_effort' }).subscribe((m) => {

@@ -15,6 +15,9 @@ function controlledSession(): { session: InferenceSession; batches: number[]; fi
       const y = feeds['x']!.map((v) => 2 * v);
       return new Promise((resolve) => waiting.push(() => resolve({ y })));
     },
+    runSync(): Feeds {
+      throw new Error('the batcher runs asynchronously');
+    },
     dispose: () => Promise.resolve(),
   };
   return { session, batches, finish: () => waiting.shift()?.() };

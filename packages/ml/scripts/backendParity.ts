@@ -1,0 +1,92 @@
+/**
+ * Runs the scenario library with the learned stack twice and prints a table: backend parity (ONNX Runtime
+ * vs TensorFlow.js), or INT8 vs float on ONNX Runtime. With --int8, each float run is also recorded
+ * (everything the fusion and policy nodes receive) and replayed through fresh fusion + policy nodes in
+ * fp32 and in int8: the action error on recorded inputs, as the Fusion issue defines it (|Δcmd| in
+ * percent of the speed limits, 1 m/s and 2 rad/s).
+ *
+ *   npx tsx packages/ml/scripts/backendParity.ts [--int8] [--duration S] [--json OUT] [scenario ...]
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { POLICY_MAX_ANGULAR, POLICY_MAX_LINEAR } from '@sensorium/fusion';
+import { createNodeRegistry } from '../../cli/src/nodeRegistry.js';
+import { recordPorts, replayFusionPolicy, replayInputs, type RecordedMessage } from './replayFusionPolicy.js';
+import { commandDifference, loadScenarioFile, runStack, scenarioFiles, stackFor, type StackRun } from './stackRuns.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { int8: { type: 'boolean', default: false }, duration: { type: 'string' }, json: { type: 'string' } },
+});
+const int8 = values.int8;
+const a: Record<string, string> = int8 ? { backend: 'onnxruntime', precision: 'fp32' } : { backend: 'auto' };
+const b: Record<string, string> = int8 ? { backend: 'onnxruntime', precision: 'int8' } : { backend: 'tfjs' };
+const [la, lb] = int8 ? ['fp32', 'int8'] : ['ort', 'tfjs'];
+const duration = values.duration === undefined ? undefined : Number(values.duration);
+
+interface Row {
+  name: string;
+  a: StackRun['result'];
+  b: StackRun['result'];
+  backends: [Record<string, string>, Record<string, string>];
+  commandDelta: { linear: number; angular: number; count: [number, number] };
+  /** --int8: replayed action error, % of the speed limits (max and mean over commands), and the replay's own fidelity. */
+  action?: { maxPct: number; meanPct: number; commands: number; replayFidelity: number };
+}
+
+function actionError(x: readonly [number, number, number][], y: readonly [number, number, number][]): { maxPct: number; meanPct: number; n: number } {
+  const n = Math.min(x.length, y.length);
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Math.max(Math.abs(x[i]![1] - y[i]![1]) / POLICY_MAX_LINEAR, Math.abs(x[i]![2] - y[i]![2]) / POLICY_MAX_ANGULAR);
+    max = Math.max(max, e);
+    sum += e;
+  }
+  return { maxPct: 100 * max, meanPct: n === 0 ? 0 : (100 * sum) / n, n };
+}
+
+const rows: Row[] = [];
+const registry = createNodeRegistry();
+const pad = (s: string, n: number): string => s.padEnd(n);
+console.log(`${pad('scenario', 26)} ${pad(la, 22)} ${pad(lb, 22)} same  max|Δcmd| m/s, rad/s${int8 ? '   action err max/mean % (replay fidelity)' : ''}`);
+for (const file of scenarioFiles(positionals)) {
+  const scenario = loadScenarioFile(file, duration === undefined ? {} : { duration });
+  const recording: RecordedMessage[] = [];
+  const ports = int8 ? await replayInputs(stackFor(scenario, a, registry), registry) : [];
+  const live: [number, number, number][] = [];
+  const ra = await runStack(scenario, a, {
+    onStart: ({ transport, clock }) => {
+      if (!int8) return;
+      recordPorts(transport, clock, ports, recording);
+      transport.subscribe('/cmd_vel_raw', 'geometry_msgs/msg/Twist', { reliability: 'best_effort' }).subscribe((m) => live.push([clock.nowSec(), m.linear.x, m.angular.z]));
+    },
+  });
+  const rb = await runStack(scenario, b);
+  const row: Row = { name: scenario.name, a: ra.result, b: rb.result, backends: [ra.backends, rb.backends], commandDelta: commandDifference(ra, rb) };
+  if (int8) {
+    const stack = stackFor(scenario, {}, registry);
+    const fp32 = await replayFusionPolicy(stack, registry, recording, a);
+    const q = await replayFusionPolicy(stack, registry, recording, b);
+    const e = actionError(fp32, q);
+    // the fp32 replay against the run's own policy commands: how faithful the replay is (0 = exact)
+    row.action = { maxPct: e.maxPct, meanPct: e.meanPct, commands: e.n, replayFidelity: actionError(live, fp32).maxPct };
+  }
+  rows.push(row);
+  const cell = (r: StackRun['result']): string => `${r.passed ? 'PASS' : 'FAIL'} ${r.metrics.drivingScore.toFixed(2)} c${r.metrics.collisions} ${(100 * r.metrics.routeCompletion).toFixed(0)}%`;
+  const d = row.commandDelta;
+  console.log(
+    `${pad(scenario.name, 26)} ${pad(cell(ra.result), 22)} ${pad(cell(rb.result), 22)} ${ra.result.passed === rb.result.passed ? 'yes ' : 'NO  '}  ${d.linear.toExponential(1)}, ${d.angular.toExponential(1)} (${d.count[0]}/${d.count[1]} cmds)` +
+      (row.action === undefined ? '' : `   ${row.action.maxPct.toFixed(2)} / ${row.action.meanPct.toFixed(3)} over ${row.action.commands} (${row.action.replayFidelity.toFixed(3)})`),
+  );
+}
+const passA = rows.filter((r) => r.a.passed).length;
+const passB = rows.filter((r) => r.b.passed).length;
+const same = rows.filter((r) => r.a.passed === r.b.passed).length;
+const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+console.log(`${la}: ${passA}/${rows.length} passed, mean score ${mean(rows.map((r) => r.a.metrics.drivingScore)).toFixed(3)}; ${lb}: ${passB}/${rows.length}, mean score ${mean(rows.map((r) => r.b.metrics.drivingScore)).toFixed(3)}; same pass/fail in ${same}/${rows.length}`);
+if (int8) {
+  const worst = Math.max(...rows.map((r) => r.action?.maxPct ?? 0));
+  console.log(`int8 action error on recorded inputs (fusion → policy replay): worst ${worst.toFixed(2)} % of the speed limits, mean ${mean(rows.map((r) => r.action?.meanPct ?? 0)).toFixed(3)} %`);
+}
+if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`);

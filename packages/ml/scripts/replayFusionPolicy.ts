@@ -1,0 +1,83 @@
+// Records what the fusion and policy nodes of the stack receive in a simulator run, and replays it through
+// fresh fusion + policy nodes with other inference parameters (int8): the action error on recorded inputs.
+import { DefaultQoS, LatchedQoS, LocalTransport, runGraph, SensorDataQoS, SimClock, type Clock, type GraphDescription, type MessageType, type NodeRegistry, type Transport } from '@sensorium/core';
+import { withInferenceParams } from '../src/index.js';
+import { readRepoResource } from './stackRuns.js';
+
+/** Node execs replayed: the fused percept and the command come from them. */
+const REPLAYED = ['fusion', 'policy'];
+
+export interface TopicPort {
+  topic: string;
+  type: MessageType;
+  qos: 'sensor' | 'default' | 'latched';
+}
+
+export interface RecordedMessage {
+  /** Sim time it was published at, s. */
+  t: number;
+  port: TopicPort;
+  msg: unknown;
+}
+
+const quiet = { debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m) };
+
+function replayGraph(stack: GraphDescription): GraphDescription {
+  return { ...stack, nodes: stack.nodes.filter((n) => REPLAYED.includes(n.exec)) };
+}
+
+/** Inputs of the replayed nodes (resolved names, remaps applied) that none of them produces. */
+export async function replayInputs(stack: GraphDescription, registry: NodeRegistry): Promise<TopicPort[]> {
+  const graph = await runGraph(replayGraph(stack), { registry, transport: new LocalTransport(), clock: new SimClock(), logger: quiet, diagnostics: false, autostart: false });
+  const produced = new Set(graph.nodes.flatMap((n) => n.definition.outputs.map((o) => n.resolve(o.topic))));
+  const ports = new Map<string, TopicPort>();
+  for (const n of graph.nodes) {
+    for (const input of n.definition.inputs) {
+      const topic = n.resolve(input.topic);
+      if (!produced.has(topic)) ports.set(topic, { topic, type: input.type, qos: input.qos ?? 'default' });
+    }
+  }
+  await graph.shutdown();
+  return [...ports.values()];
+}
+
+/** Taps `ports` on `transport` into `out` (deep copies: publishers may reuse their message objects). */
+export function recordPorts(transport: Transport, clock: Clock, ports: readonly TopicPort[], out: RecordedMessage[]): void {
+  for (const port of ports) {
+    transport.subscribe(port.topic, port.type, { reliability: 'best_effort' }).subscribe((msg) => out.push({ t: clock.nowSec(), port, msg: structuredClone(msg) }));
+  }
+}
+
+/**
+ * Replays `recording` through fresh fusion + policy nodes (the stack's parameters plus `inference`) on a
+ * sim clock: each message is published just before its recorded time, so it precedes the timer ticks of
+ * that instant as in the run. Returns every `cmd_vel_raw` as [t, linear, angular].
+ */
+export async function replayFusionPolicy(stack: GraphDescription, registry: NodeRegistry, recording: readonly RecordedMessage[], inference: Readonly<Record<string, string | number>>): Promise<[number, number, number][]> {
+  const description = withInferenceParams(replayGraph(stack), inference, (exec) => Object.keys(registry.get(exec)?.parameters ?? {}));
+  const transport = new LocalTransport({ onWarning: () => undefined });
+  const clock = new SimClock();
+  const commands: [number, number, number][] = [];
+  const policy = description.nodes.find((n) => n.exec === 'policy');
+  const graph = await runGraph(description, { registry, transport, clock, logger: quiet, diagnostics: false, readResource: readRepoResource });
+  if (graph.failures[0] !== undefined) throw graph.failures[0].error;
+  const cmdTopic = graph.node(policy?.name ?? 'policy')?.resolve('cmd_vel_raw') ?? '/cmd_vel_raw';
+  transport.subscribe(cmdTopic, 'geometry_msgs/msg/Twist', { reliability: 'best_effort' }).subscribe((m) => commands.push([clock.nowSec(), m.linear.x, m.angular.z]));
+  const publishers = new Map<string, ReturnType<Transport['advertise']>>();
+  const qosOf = { sensor: SensorDataQoS, default: DefaultQoS, latched: LatchedQoS } as const;
+  for (const r of recording) {
+    const ns = BigInt(Math.round(r.t * 1e9)) - 1n;
+    if (ns > 0n) clock.advanceTo({ sec: Number(ns / 1_000_000_000n), nanosec: Number(ns % 1_000_000_000n) });
+    let pub = publishers.get(r.port.topic);
+    if (pub === undefined) {
+      pub = transport.advertise(r.port.topic, r.port.type, qosOf[r.port.qos]);
+      publishers.set(r.port.topic, pub);
+    }
+    (pub.publish as (m: unknown) => void)(r.msg);
+  }
+  const last = recording.at(-1)?.t ?? 0;
+  clock.advanceTo({ sec: Math.floor(last), nanosec: Math.round((last % 1) * 1e9) });
+  await graph.shutdown();
+  await transport.close();
+  return commands;
+}
