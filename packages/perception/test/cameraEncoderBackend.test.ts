@@ -5,7 +5,7 @@ import { cameraEncoder } from '../src/index.js';
 const SMALL = { image_size: 64, width: 32, depth: 1, heads: 2 };
 
 /** Runs camera_encoder with `params` on three images; its tokens, scores, gauges and log lines. */
-async function encode(params: Record<string, unknown>, files: Record<string, Uint8Array> = {}) {
+async function encode(params: Record<string, unknown>, files: Record<string, Uint8Array> = {}, options: { expect?: number } = {}) {
   const logs: string[] = [];
   const logger: Logger = { debug() {}, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
   const transport = new LocalTransport();
@@ -29,11 +29,16 @@ async function encode(params: Record<string, unknown>, files: Record<string, Uin
     const image: Image = { header: { stamp: { sec: 1 + i, nanosec: 0 }, frame_id: 'camera_link' }, width: 80, height: 60, encoding: 'rgb8', is_bigendian: 0, step: 240, data };
     images.publish(image);
   }
-  // synchronous: every frame is answered before publish returns, whichever backend
+  // inline: every frame is answered before publish returns, whichever backend
   const published = tokens.length;
+  // in a worker, answers arrive as messages: wait for them (no timer: resolved by the subscription)
+  if (options.expect !== undefined && tokens.length < options.expect) {
+    await new Promise<void>((resolve) => transport.subscribe('/perception/vision/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS).subscribe(() => tokens.length >= options.expect! && resolve()));
+  }
   const gauges = node.diagnostics.snapshot().gauges;
+  const drops = node.diagnostics.snapshot().drops;
   await node.shutdown();
-  return { tokens, scores, published, backend: gauges['inference_backend'], logs };
+  return { tokens, scores, published, backend: gauges['inference_backend'], thread: gauges['encoder_thread'], drops, logs };
 }
 
 function maxRelative(a: readonly FeatureTokens[], b: readonly FeatureTokens[]): number {
@@ -63,6 +68,24 @@ describe('camera_encoder backends', () => {
     expect(maxRelative(ort.scores, tfjs.scores)).toBeLessThan(1e-4);
     // frames differ, so their tokens must too (the comparison above is not between constants)
     expect(maxRelative([ort.tokens[0]!], [ort.tokens[1]!])).toBeGreaterThan(1e-3);
+  });
+
+  it('worker on: tfjs-wasm in a worker thread, same tokens as inline; a frame arriving while two wait replaces the older', async () => {
+    const inline = await encode({ backend: 'tfjs', worker: 'off' });
+    const threaded = await encode({ backend: 'tfjs', worker: 'on' }, {}, { expect: 2 });
+    expect(inline.thread).toBe('inline');
+    expect(threaded.thread).toBe('worker');
+    expect(threaded.published).toBe(0); // nothing answered inside the callback: the event loop was free
+    // frame 1 went to the worker, frame 2 waited, frame 3 replaced it
+    expect(threaded.tokens.map((t) => t.header.stamp.sec)).toEqual([1, 3]);
+    expect(threaded.drops.find((d) => d.reason === 'encoder_busy')?.count).toBe(1);
+    expect(maxRelative(threaded.tokens, [inline.tokens[0]!, inline.tokens[2]!])).toBeLessThan(1e-6);
+    expect(maxRelative(threaded.scores, [inline.scores[0]!, inline.scores[2]!])).toBeLessThan(1e-6);
+  });
+
+  it('worker auto under sim time stays inline (deterministic runs); on ONNX Runtime there is no worker', async () => {
+    expect((await encode({ backend: 'tfjs', worker: 'auto' })).thread).toBe('inline');
+    expect((await encode({ backend: 'auto', worker: 'on' })).thread).toBe('inline');
   });
 
   it('a corrupt onnx_model fails ONNX Runtime naming the file, and the node falls back to tfjs saying so', async () => {

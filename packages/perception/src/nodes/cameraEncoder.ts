@@ -1,7 +1,8 @@
-import { defineNode, integer, mapSafe, SensorDataQoS, string } from '@sensorium/core';
+import { defineNode, integer, mapSafe, SensorDataQoS, string, type Header } from '@sensorium/core';
 import { inferenceParams, initBackend, openModelSession } from '@sensorium/ml';
 import { imageToPatches } from '../camera/imageToPatches.js';
 import { VitEncoder } from '../camera/VitEncoder.js';
+import { VitWorker } from '../camera/VitWorker.js';
 import { loadModelInto } from './loadModelInto.js';
 
 /**
@@ -25,6 +26,11 @@ export const cameraEncoder = defineNode({
     seed: integer(1, { min: 0, max: 2 ** 31 - 1, description: 'initial-weight seed when no model is given' }),
     model: string('', { description: 'model.json of trained weights (resource path); empty = seeded initial weights' }),
     ...inferenceParams,
+    worker: string('auto', {
+      choices: ['auto', 'on', 'off'],
+      description:
+        'encode in a worker thread (own tfjs-wasm backend, second core): auto = when on TensorFlow.js wasm with the system clock (real time; under sim time compute takes no time, so inline keeps runs deterministic); on = whenever on TensorFlow.js; off = inline',
+    }),
   },
   inputs: [{ topic: 'camera/image_raw', type: 'sensor_msgs/msg/Image', qos: 'sensor' }],
   outputs: [
@@ -46,31 +52,84 @@ export const cameraEncoder = defineNode({
       log: (m) => ctx.log.info(m),
     });
     ctx.diagnostics.gauge('inference_backend', session.backend);
+    // ONNX Runtime has its own intra-op threads (inference_threads); the wasm fallback runs in one thread,
+    // the event loop's unless a worker takes it.
+    const onTfjs = session.backend !== 'onnxruntime';
+    const wantWorker = p.worker === 'on' ? onTfjs : p.worker === 'auto' && session.backend === 'wasm' && ctx.clock.kind === 'system';
+    let worker: VitWorker | undefined;
+    if (wantWorker) {
+      worker = await VitWorker.start(vit).catch((error: unknown) => {
+        ctx.log.warn(`camera_vit: no worker thread (${error instanceof Error ? error.message : String(error)}); encoding inline`);
+        return undefined;
+      });
+      if (worker !== undefined) ctx.log.info(`camera_vit: encoding in a worker thread (TensorFlow.js ${worker.backend}); the event loop stays free for LiDAR, fusion and control`);
+    }
+    ctx.diagnostics.gauge('encoder_thread', worker === undefined ? 'inline' : 'worker');
     const patches = new Float32Array(p.image_size * p.image_size * 3);
     const feeds = { patches };
+    /** Worker mode: the newest frame waiting while one is encoded (older waiting frames are dropped). */
+    const queued = { patches: new Float32Array(patches.length), header: undefined as Header | undefined, arrivedMs: 0 };
+    let inFlight = false;
+    let stopped = false;
     const layout = { imageSize: p.image_size, patchSize: p.patch_size };
     return {
       activate() {
         const tokens = ctx.advertise('perception/vision/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
         const score = ctx.advertise('perception/vision/obstacle_ahead', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
+        const publish = (header: Header, data: Float32Array, ahead: Float32Array, arrivedMs: number): void => {
+          tokens.publish({ header, modality: 'vision', count: vit.outTokens, dim: p.token_dim, data });
+          score.publish({ header, modality: 'vision', count: 1, dim: 1, data: ahead });
+          ctx.diagnostics.gauge('obstacle_ahead', ahead[0]!);
+          ctx.diagnostics.stage('vit_encoder', performance.now() - arrivedMs, header.stamp);
+        };
+        const sendToWorker = (w: VitWorker, buffer: Float32Array, header: Header, arrivedMs: number): void => {
+          inFlight = true;
+          w.encode(buffer).then(
+            (out) => {
+              if (stopped) return;
+              publish(header, out.tokens, Float32Array.of(out.obstacleAhead), arrivedMs);
+              next(w);
+            },
+            (error: unknown) => {
+              if (stopped) return;
+              ctx.diagnostics.drop(ctx.resolve('camera/image_raw'), 'worker_error', error);
+              next(w);
+            },
+          );
+        };
+        const next = (w: VitWorker): void => {
+          inFlight = false;
+          const h = queued.header;
+          if (h === undefined) return;
+          queued.header = undefined;
+          sendToWorker(w, queued.patches, h, queued.arrivedMs);
+        };
         return ctx
           .subscribe('camera/image_raw', 'sensor_msgs/msg/Image', SensorDataQoS)
           .pipe(
             mapSafe(ctx, 'camera/image_raw', (image) => {
               const t0 = performance.now();
               imageToPatches(image, layout, patches);
-              const out = session.runSync(feeds, { batch: 1 });
-              const ahead = out['obstacle_ahead']!;
               const header = { stamp: image.header.stamp, frame_id: image.header.frame_id };
-              tokens.publish({ header, modality: 'vision', count: vit.outTokens, dim: p.token_dim, data: out['tokens']! });
-              score.publish({ header, modality: 'vision', count: 1, dim: 1, data: ahead });
-              ctx.diagnostics.gauge('obstacle_ahead', ahead[0]!);
-              ctx.diagnostics.stage('vit_encoder', performance.now() - t0, image.header.stamp);
+              if (worker === undefined) {
+                const out = session.runSync(feeds, { batch: 1 });
+                publish(header, out['tokens']!, out['obstacle_ahead']!, t0);
+              } else if (!inFlight) {
+                sendToWorker(worker, patches, header, t0); // copied on send: the buffer is free again
+              } else {
+                // a camera stream is latest-value: one frame waits, an older waiting one is dropped
+                if (queued.header !== undefined) ctx.diagnostics.drop(ctx.resolve('camera/image_raw'), 'encoder_busy');
+                queued.patches.set(patches);
+                queued.header = header;
+                queued.arrivedMs = t0;
+              }
             }),
           )
           .subscribe();
       },
       async shutdown() {
+        stopped = true;
+        await worker?.terminate();
         await session.dispose();
         vit.dispose();
       },
