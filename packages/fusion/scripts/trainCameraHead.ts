@@ -143,6 +143,7 @@ function evaluate(set: readonly CameraFrame[]) {
     soft: stats((f) => f.material === 'soft'),
     default: stats((f) => f.material === 'default'),
     nothingInCone: stats((f) => f.material === 'none'),
+    darkCamera: stats((f) => f.material === 'dark'),
     within1m: stats((f) => f.distanceM <= 1),
   };
 }

@@ -43,8 +43,8 @@ describe('models/camera', () => {
     const vit = new VitEncoder(STACK_VIT);
     await loadModelInto(vit, 'models/camera/model.json', read);
     const patches = new Float32Array(64 * 64 * 3);
-    const score = (sim: Simulator, pose: { x: number; y: number; yaw: number }): number => {
-      const { image } = sim.camera.render(pose, { sec: 0, nanosec: 0 }, { extraNoiseStd: 0, dark: false });
+    const score = (sim: Simulator, pose: { x: number; y: number; yaw: number }, dark = false): number => {
+      const { image } = sim.camera.render(pose, { sec: 0, nanosec: 0 }, { extraNoiseStd: 0, dark });
       imageToPatches(image, { imageSize: 64, patchSize: 16 }, patches);
       return vit.encode(patches).obstacleAhead;
     };
@@ -59,6 +59,8 @@ describe('models/camera', () => {
     const clear = [score(open, { x: 0, y: 0, yaw: 0 }), score(open, { x: 0, y: 0, yaw: Math.PI / 2 }), score(field, { x: -6, y: 0, yaw: Math.PI / 2 })];
     expect(Math.min(...near)).toBeGreaterThan(0.5);
     expect(Math.max(...clear)).toBeLessThan(0.5);
+    // A dark camera shows nothing: no false alarm for the gate, even facing the red box.
+    expect(score(field, { x: -4.3, y: 0.2, yaw: 0 }, true)).toBeLessThan(0.2);
     field.dispose();
     open.dispose();
     vit.dispose();
