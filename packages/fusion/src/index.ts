@@ -13,6 +13,7 @@ export * from './io/ModelFiles.js';
 export * from './io/modelIO.js';
 export * from './training/FusionSample.js';
 export * from './training/gateTarget.js';
+export * from './training/aheadDistance.js';
 export * from './training/SyntheticWorld.js';
 export * from './training/trainFusion.js';
 export * from './training/reinforceGate.js';

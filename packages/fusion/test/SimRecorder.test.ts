@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalTransport, SensorDataQoS, fromSec } from '@sensorium/core';
 import type { FeatureTokens, Time } from '@sensorium/core';
-import { FusionModel, SeededRandom, SimRecorder } from '@sensorium/fusion';
+import { FusionModel, SeededRandom, SimRecorder, aheadDistance } from '@sensorium/fusion';
 import { useWasm } from './helpers.js';
 
 const q = { x: 0, y: 0, z: 0, w: 1 };
@@ -43,10 +43,20 @@ describe('SimRecorder', () => {
     expect(clear!.goal.y).toBeCloseTo(5);
     expect(clear!.obstacleAhead).toBe(0);
     expect(near!.obstacleAhead).toBe(1);
-    expect(near!.obstacleDistanceM).toBeCloseTo(1.5 - 0.3 - 0.2, 5);
+    expect(near!.obstacleDistanceM).toBeCloseTo(1.5 - 0.3 - 0.25, 5); // gap from the 0.5 m footprint, as the runner measures
     // Only vision is available: the gate target puts everything on it, more so near the obstacle.
     expect(clear!.gateTarget[0]).toBeCloseTo(1);
     sub.unsubscribe();
     model.dispose();
+  });
+
+  it('measures a long wall by its outline, not its centre', () => {
+    const wall = { ...box('w', 1.5, 0), shape: 'wall', size: { x: 0.05, y: 6, z: 2 } };
+    expect(aheadDistance({ x: 0, y: 0, yaw: 0 }, [wall])).toBeCloseTo(1.5 - 0.025 - 0.25, 5);
+    // Facing away (centre behind): not ahead.
+    expect(aheadDistance({ x: 0, y: 0, yaw: Math.PI }, [wall])).toBe(Infinity);
+    // A cylinder: gap to its circle.
+    const pole = { ...box('p', 0, 2), shape: 'cylinder', size: { x: 0.6, y: 0.6, z: 1 } };
+    expect(aheadDistance({ x: 0, y: 0, yaw: Math.PI / 2 }, [pole])).toBeCloseTo(2 - 0.3 - 0.25, 5);
   });
 });

@@ -4,6 +4,7 @@ import { AUX_MAX_DISTANCE_M } from '../model/FusionModel.js';
 import type { FusionModel } from '../model/FusionModel.js';
 import { MODALITIES } from '../Modality.js';
 import { FusionNodeLogic } from '../node/FusionNodeLogic.js';
+import { aheadDistance } from './aheadDistance.js';
 import { gateTarget } from './gateTarget.js';
 import type { FusionDataset, FusionSample } from './FusionSample.js';
 
@@ -21,8 +22,6 @@ export interface SimRecorderOptions {
   lighting?: number;
   darkBelow?: number;
   faults?: readonly RecordedFault[];
-  /** Robot footprint half-length (m), subtracted from centre distances. */
-  footprintM?: number;
 }
 
 /**
@@ -49,7 +48,7 @@ export class SimRecorder {
   private readonly options: Required<SimRecorderOptions>;
 
   constructor(model: FusionModel, options: SimRecorderOptions = {}) {
-    this.options = { staleTimeoutSec: 0.3, lighting: 1, darkBelow: 0.2, faults: [], footprintM: 0.2, ...options };
+    this.options = { staleTimeoutSec: 0.3, lighting: 1, darkBelow: 0.2, faults: [], ...options };
     this.logic = new FusionNodeLogic(model, { staleTimeoutSec: this.options.staleTimeoutSec, pointEncoderOn: 0.6, pointEncoderOff: 0.4 });
   }
 
@@ -97,16 +96,8 @@ export class SimRecorder {
     if (robot === null || this.goal === null || this.command === null) return;
     const p = this.logic.prepare(now);
     const t = now.sec + now.nanosec * 1e-9;
-    // Ground truth: nearest solid within ±45° ahead (the runner's definition), distance from the footprint.
-    let ahead = Infinity;
-    for (const s of this.solids) {
-      const dx = s.pose.position.x - robot.x;
-      const dy = s.pose.position.y - robot.y;
-      const bearing = wrap(Math.atan2(dy, dx) - robot.yaw);
-      if (Math.abs(bearing) > Math.PI / 4) continue;
-      const d = Math.max(0, Math.hypot(dx, dy) - Math.max(s.size.x, s.size.y) / 2 - this.options.footprintM);
-      ahead = Math.min(ahead, d);
-    }
+    // Ground truth: the runner's definition (solid centre within ±45° of the heading, gap from the footprint).
+    const ahead = aheadDistance(robot, this.solids);
     const informative: [boolean, boolean, boolean, boolean] = [
       (p.available[0] ?? 0) > 0.5 && this.options.lighting >= this.options.darkBelow,
       (p.available[1] ?? 0) > 0.5,
@@ -138,8 +129,4 @@ export class SimRecorder {
 
 function yawOf(q: { x: number; y: number; z: number; w: number }): number {
   return Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
-}
-
-function wrap(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
 }

@@ -1,5 +1,10 @@
 import { AUDIO, LIDAR, TOUCH, VISION } from '../Modality.js';
 
+/**
+ * The obstacle distribution is reached at 2.4 m, a little before the 2 m at which the runner counts an onset,
+ * so a gate that tracks the target is already above 0.7 when it must be (within 0.5 s of the onset).
+ */
+export const OBSTACLE_FULL_M = 2.4;
 /** Gate supervision with the path clear (nothing within 3 m ahead): vision ≈ 0.3. */
 export const GATE_TARGET_CLEAR: readonly number[] = [0.3, 0.3, 0.2, 0.2];
 /** Gate supervision with an obstacle within 2 m ahead: vision dominates. */
@@ -13,14 +18,14 @@ export interface GateTargetInputs {
 }
 
 /**
- * The gate's training target: which modality is informative, from ground truth. Between 3 m and 2 m the
+ * The gate's training target: which modality is informative, from ground truth. Between 3 m and OBSTACLE_FULL_M the
  * target slides from the "clear" to the "obstacle" distribution; failed modalities get 0 and the rest are
  * renormalised (so the others rise). This is the supervision; the network has to learn to produce it
  * from cues, token statistics and staleness, which is what the gating tests measure.
  */
 export function gateTarget(out: Float32Array, inputs: GateTargetInputs): Float32Array {
   const d = inputs.obstacleAheadM;
-  const t = Number.isFinite(d) ? Math.min(1, Math.max(0, 3 - d)) : 0;
+  const t = Number.isFinite(d) ? Math.min(1, Math.max(0, (3 - d) / (3 - OBSTACLE_FULL_M))) : 0;
   let sum = 0;
   for (const m of [VISION, LIDAR, AUDIO, TOUCH]) {
     const v = inputs.informative[m] === true ? (GATE_TARGET_CLEAR[m] ?? 0) * (1 - t) + (GATE_TARGET_OBSTACLE[m] ?? 0) * t : 0;
