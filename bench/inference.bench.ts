@@ -45,7 +45,9 @@ function vitCase(label: string, config: VitConfig): VitCase {
 }
 
 async function ortSession(bytes: Uint8Array, threads: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  // as createInferenceSession opens them: no spinning intra-op threads on shared cores
+  const noSpin = threads > 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {};
+  return ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...noSpin });
 }
 
 function maxRelError(a: Float32Array, b: Float32Array): number {
@@ -179,6 +181,39 @@ const batching: BenchEntry = {
   },
 };
 
+/** What `inference_threads: 2` buys on ONNX Runtime CPU: the camera ViT with two intra-op threads vs one. */
+const ortThreads: BenchEntry = {
+  name: 'inference.vision.ort_2_threads',
+  async run({ quick }) {
+    await initBackend({ prefer: ['wasm'], log: () => {} });
+    const results: BenchResult[] = [];
+    const cases = [vitCase('default', VIT_SMALL)];
+    if (!quick) cases.push(vitCase('seed', VIT_SEED));
+    for (const c of cases) {
+      const reps = c.label === 'seed' ? 5 : quick ? 15 : 41;
+      const bytes = exportVitOnnx(weightsFromTensors(c.vit.weights), c.config);
+      const one = await ortSession(bytes, 1);
+      const two = await ortSession(bytes, 2);
+      const feed = { patches: new ort.Tensor('float32', c.patches, [1, c.vit.patches, c.pd]) };
+      const oneMs = await timeMs(() => one.run(feed), reps, 3);
+      const twoMs = await timeMs(() => two.run(feed), reps, 3);
+      results.push({
+        name: `inference.vision.ort_2_threads.${c.label}`,
+        value: twoMs,
+        unit: 'ms/frame',
+        baseline: { name: 'same ViT on ORT with 1 thread', value: oneMs },
+        ratio: twoMs / oneMs,
+        goal: { max: 0.75 },
+        notes: `${c.label} ViT ${c.config.imageSize}² dim ${c.config.dim} depth ${c.config.depth}; 2 cores shared with the rest of the stack (and other jobs)`,
+      });
+      await one.release();
+      await two.release();
+      c.vit.dispose();
+    }
+    return results;
+  },
+};
+
 /**
  * Sensor stamp → cmd_vel p99 of the learned stack in the simulator (LatencyProbe: clock-time queueing plus
  * the stages' own compute p99 from /diagnostics) with `backend: auto` (the fastest installed) against the
@@ -293,4 +328,4 @@ const cameraWorker: BenchEntry = {
   },
 };
 
-export const entries: BenchEntry[] = [ortVsTfjs, int8VsFp32, batching, endToEnd, cameraWorker];
+export const entries: BenchEntry[] = [ortVsTfjs, int8VsFp32, batching, ortThreads, endToEnd, cameraWorker];
