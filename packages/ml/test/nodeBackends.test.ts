@@ -1,5 +1,6 @@
 // The session adapters the nodes use (fusion step, policy actor) against the models' own tfjs paths.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PointEncoder } from '@sensorium/perception';
 import { FusionModel, fusionNodeModel, MODALITIES, PolicyHead, policyHeadNodeModel, SessionFusionStep, SessionPolicyActor, type TokenBlock } from '@sensorium/fusion';
 import { initBackend, openModelSession } from '../src/index.js';
 import { seededInput } from './onnxModels.js';
@@ -44,6 +45,27 @@ describe('node inference adapters: ONNX Runtime vs the models’ tfjs paths', ()
     expect(() => ort.step({ tokens: cases[0]!.tokens, available: [1, 1, 1, 1], cues: new Float32Array(model.cueDim), fixedWeights: true })).toThrow(/not in the exported graph/);
     await session.dispose();
     model.dispose();
+  });
+
+  it('PointEncoder.encodeWith(ORT session) equals its tfjs encode on a grouped cloud', async () => {
+    const enc = new PointEncoder();
+    const session = await openModelSession(enc.nodeModel(), { ...quiet, backend: 'onnxruntime' });
+    const n = 3000;
+    const xyz = seededInput(3 * n, 77).map((v) => v * 4);
+    const skip = new Uint8Array(n).map((_, i) => (i % 7 === 0 ? 1 : 0)); // "ground" points left out
+    const want = enc.encode(xyz, n, skip);
+    const got = enc.encodeWith(session, xyz, n, skip);
+    expect(got.length).toBe(16 * 64);
+    let d = 0;
+    let m = 0;
+    want.forEach((v, i) => {
+      d = Math.max(d, Math.abs(v - got[i]!));
+      m = Math.max(m, Math.abs(v));
+    });
+    expect(m).toBeGreaterThan(0);
+    expect(d / m).toBeLessThan(1e-4);
+    await session.dispose();
+    enc.dispose();
   });
 
   it('SessionPolicyActor equals PolicyHead.act on both backends', async () => {
