@@ -65,4 +65,14 @@ describe('sensorium export --format onnx', () => {
     expect(await main(['export', '--format', 'onnx', 'bad', 'out2'], io)).toBe(1);
     expect(io.err).toMatch(/bad\/policy\/model\.json/);
   });
+
+  it('exports the camera ViT from MODEL_DIR/camera (the stack\'s camera model) with its config', async () => {
+    const io = captureIo(join(dir, '..'));
+    const repoModels = join(import.meta.dirname, '../../../models');
+    expect(await main(['export', '--format', 'onnx', '--json', repoModels, join(dir, 'shipped')], io)).toBe(0);
+    const report = JSON.parse(io.out) as { models: { model: string; weights: string; inputs: { name: string; shape: (number | string)[] }[] }[] };
+    const vit = report.models.find((m) => m.model === 'camera_vit')!;
+    expect(vit.weights).toMatch(/models\/camera\/model\.json$/);
+    expect(vit.inputs[0]!.shape).toEqual(['batch', 16, 768]); // 64 px, 16 px patches: the stack's ViT
+  });
 });

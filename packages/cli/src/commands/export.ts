@@ -29,7 +29,8 @@ const USAGE = `Usage: sensorium export --format onnx [--int8] [--json] MODEL_DIR
 Writes every model as an ONNX graph (opset 17, named inputs/outputs, dynamic batch dimension) with its
 weights from MODEL_DIR:
 
-  camera_vit.onnx     MODEL_DIR/camera_vit/model.json (tfjs weights; config in userDefinedMetadata.config),
+  camera_vit.onnx     MODEL_DIR/camera/model.json (what launch/stack.launch.yaml's camera_encoder loads),
+                      else MODEL_DIR/camera_vit/model.json (tfjs weights; config in userDefinedMetadata.config),
                       else the seeded default ViT the camera node runs without a model
   point_encoder.onnx  MODEL_DIR/point_encoder/model.json, else the seeded default
   fusion.onnx         MODEL_DIR/fusion (sensorium.fusion: gating network + cross-modal attention)
@@ -101,7 +102,7 @@ export const command: CliCommand = {
       };
 
       // camera ViT
-      const vitJson = join(modelDir, 'camera_vit', 'model.json');
+      const vitJson = [join(modelDir, 'camera', 'model.json'), join(modelDir, 'camera_vit', 'model.json')].find((f) => existsSync(f)) ?? join(modelDir, 'camera', 'model.json');
       const vitLoaded = existsSync(vitJson) ? await loadWeights(vitJson, { read }) : undefined;
       const vitConfig = { ...VIT_SMALL, ...((vitLoaded?.metadata['config'] as Partial<VitConfig> | undefined) ?? {}) };
       const vit = new VitEncoder(vitConfig);
