@@ -29,7 +29,7 @@ interface Row {
   a: StackRun['result'];
   b: StackRun['result'];
   backends: [Record<string, string>, Record<string, string>];
-  commandDelta: { linear: number; angular: number; count: [number, number] };
+  commandDelta: ReturnType<typeof commandDifference>;
   /** --int8: replayed action error, % of the speed limits (max and mean over commands), and the replay's own fidelity. */
   action?: { maxPct: number; meanPct: number; commands: number; replayFidelity: number };
 }
@@ -76,7 +76,7 @@ for (const file of scenarioFiles(positionals)) {
   const cell = (r: StackRun['result']): string => `${r.passed ? 'PASS' : 'FAIL'} ${r.metrics.drivingScore.toFixed(2)} c${r.metrics.collisions} ${(100 * r.metrics.routeCompletion).toFixed(0)}%`;
   const d = row.commandDelta;
   console.log(
-    `${pad(scenario.name, 26)} ${pad(cell(ra.result), 22)} ${pad(cell(rb.result), 22)} ${ra.result.passed === rb.result.passed ? 'yes ' : 'NO  '}  ${d.linear.toExponential(1)}, ${d.angular.toExponential(1)} (${d.count[0]}/${d.count[1]} cmds)` +
+    `${pad(scenario.name, 26)} ${pad(cell(ra.result), 22)} ${pad(cell(rb.result), 22)} ${ra.result.passed === rb.result.passed ? 'yes ' : 'NO  '}  ${d.linear.toExponential(1)}, ${d.angular.toExponential(1)} (${d.count[0]}/${d.count[1]} cmds, ${d.divergedAt === null ? 'never apart' : `apart from ${d.divergedAt.toFixed(1)} s`})` +
       (row.action === undefined ? '' : `   ${row.action.maxPct.toFixed(2)} / ${row.action.meanPct.toFixed(3)} over ${row.action.commands} (${row.action.replayFidelity.toFixed(3)})`),
   );
 }

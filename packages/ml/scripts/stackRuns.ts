@@ -77,14 +77,22 @@ export async function runStack(
   return { result, commands, latency, backends, stages };
 }
 
-/** Largest |Δ| between two command sequences paired by index (NaN when their lengths differ). */
-export function commandDifference(a: StackRun, b: StackRun): { linear: number; angular: number; count: [number, number] } {
+/**
+ * Largest |Δ| between two command sequences paired by index, and the sim time at which they first differ
+ * by more than 1e-3 (closed loop, a float-rounding difference can tip a discrete decision — a switch's
+ * hysteresis, a supervisor threshold — after which the two robots drive apart).
+ */
+export function commandDifference(a: StackRun, b: StackRun): { linear: number; angular: number; count: [number, number]; divergedAt: number | null } {
   let linear = 0;
   let angular = 0;
+  let divergedAt: number | null = null;
   const n = Math.min(a.commands.length, b.commands.length);
   for (let i = 0; i < n; i++) {
-    linear = Math.max(linear, Math.abs(a.commands[i]![1] - b.commands[i]![1]));
-    angular = Math.max(angular, Math.abs(a.commands[i]![2] - b.commands[i]![2]));
+    const dl = Math.abs(a.commands[i]![1] - b.commands[i]![1]);
+    const da = Math.abs(a.commands[i]![2] - b.commands[i]![2]);
+    linear = Math.max(linear, dl);
+    angular = Math.max(angular, da);
+    if (divergedAt === null && Math.max(dl, da) > 1e-3) divergedAt = a.commands[i]![0];
   }
-  return { linear, angular, count: [a.commands.length, b.commands.length] };
+  return { linear, angular, count: [a.commands.length, b.commands.length], divergedAt };
 }

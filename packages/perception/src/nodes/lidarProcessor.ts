@@ -70,7 +70,10 @@ export const lidarProcessor = defineNode({
       cluster: { tolerance: p.cluster_tolerance, minPoints: p.cluster_min_points, maxPoints: p.cluster_max_points },
       sectors: { count: p.sectors, rangeMax: p.sector_range_max },
     });
-    // The encoder (and its inference session) are only set up when first needed: most of the time the gate keeps it off.
+    // The encoder (and its inference session) are set up at configure, though the gate keeps it off most of
+    // the time: its tokens must be there the moment an obstacle onset switches it on, and a load finishing
+    // whenever the event loop turns made simulation runs depend on wall-clock timing (two runs of one
+    // scenario drove apart). A load failure is logged and counted; tokens stay off.
     interface LoadedEncoder {
       encoder: PointEncoder;
       session: InferenceSession;
@@ -108,7 +111,8 @@ export const lidarProcessor = defineNode({
       return undefined;
     };
     let encoderActive = p.point_encoder_always_on;
-    if (encoderActive) getEncoder();
+    getEncoder();
+    await encoderLoading?.catch(() => undefined);
     let buffer: Float32Array = new Float32Array(0);
     return {
       activate() {
