@@ -26,9 +26,9 @@ describe('sensorium_msgs definitions', () => {
 });
 
 describe('MESSAGE_TYPES / isMessageType', () => {
-  it('lists 48 distinct types and rejects unknown names', () => {
+  it('lists 49 distinct types and rejects unknown names', () => {
     expect(new Set(MESSAGE_TYPES).size).toBe(MESSAGE_TYPES.length);
-    expect(MESSAGE_TYPES.length).toBe(48);
+    expect(MESSAGE_TYPES.length).toBe(49);
     expect(isMessageType('sensor_msgs/msg/PointCloud2')).toBe(true);
     expect(isMessageType('sensor_msgs/PointCloud2')).toBe(false);
     expect(isMessageType('toString')).toBe(false);

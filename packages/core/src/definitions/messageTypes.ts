@@ -25,6 +25,7 @@ const TYPE_SET = {
   'sensor_msgs/msg/Imu': true,
   'sensor_msgs/msg/LaserScan': true,
   'nav_msgs/msg/Odometry': true,
+  'nav_msgs/msg/Path': true,
   'tf2_msgs/msg/TFMessage': true,
   'rosgraph_msgs/msg/Clock': true,
   'diagnostic_msgs/msg/KeyValue': true,

@@ -47,6 +47,7 @@ export const STANDARD_DEFINITIONS: Readonly<Record<string, string>> = {
   'nav_msgs/msg/Odometry':
     'std_msgs/Header header\nstring child_frame_id\ngeometry_msgs/PoseWithCovariance pose\n' +
     'geometry_msgs/TwistWithCovariance twist\n',
+  'nav_msgs/msg/Path': 'std_msgs/Header header\ngeometry_msgs/PoseStamped[] poses\n',
   'tf2_msgs/msg/TFMessage': 'geometry_msgs/TransformStamped[] transforms\n',
   'rosgraph_msgs/msg/Clock': 'builtin_interfaces/Time clock\n',
   'diagnostic_msgs/msg/KeyValue': 'string key\nstring value\n',

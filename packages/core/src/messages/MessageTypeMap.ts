@@ -1,7 +1,7 @@
 import type { Header, StringMsg } from './std_msgs.js';
 import type * as geometry from './geometry_msgs.js';
 import type * as sensor from './sensor_msgs.js';
-import type { Odometry } from './nav_msgs.js';
+import type { Odometry, Path } from './nav_msgs.js';
 import type { TFMessage } from './tf2_msgs.js';
 import type { Clock } from './rosgraph_msgs.js';
 import type { DiagnosticArray, DiagnosticStatus, KeyValue } from './diagnostic_msgs.js';
@@ -38,6 +38,7 @@ export interface MessageTypeMap {
   'sensor_msgs/msg/Imu': sensor.Imu;
   'sensor_msgs/msg/LaserScan': sensor.LaserScan;
   'nav_msgs/msg/Odometry': Odometry;
+  'nav_msgs/msg/Path': Path;
   'tf2_msgs/msg/TFMessage': TFMessage;
   'rosgraph_msgs/msg/Clock': Clock;
   'diagnostic_msgs/msg/KeyValue': KeyValue;
