@@ -1,11 +1,13 @@
-// Records what the fusion and policy nodes of the stack receive in a simulator run, and replays it through
-// fresh fusion + policy nodes with other inference parameters (int8): the action error on recorded inputs.
+// Records what the camera encoder, fusion and policy nodes of the stack receive in a simulator run, and
+// replays it through fresh such nodes with other inference parameters (int8): the action error on
+// recorded inputs, camera image → ViT → fusion → policy → command. (The LiDAR point encoder is left out:
+// its input clouds are too big to keep for a whole run; its int8 effect shows in the scenario runs.)
 import { DefaultQoS, LatchedQoS, LocalTransport, runGraph, SensorDataQoS, SimClock, type Clock, type GraphDescription, type MessageType, type NodeRegistry, type Transport } from '@sensorium/core';
 import { withInferenceParams } from '../src/index.js';
 import { readRepoResource } from './stackRuns.js';
 
-/** Node execs replayed: the fused percept and the command come from them. */
-const REPLAYED = ['fusion', 'policy'];
+/** Node execs replayed: the vision tokens, the fused percept and the command come from them. */
+const REPLAYED = ['camera_encoder', 'fusion', 'policy'];
 
 export interface TopicPort {
   topic: string;
@@ -49,7 +51,7 @@ export function recordPorts(transport: Transport, clock: Clock, ports: readonly 
 }
 
 /**
- * Replays `recording` through fresh fusion + policy nodes (the stack's parameters plus `inference`) on a
+ * Replays `recording` through fresh camera encoder + fusion + policy nodes (the stack's parameters plus `inference`) on a
  * sim clock: each message is published just before its recorded time, so it precedes the timer ticks of
  * that instant as in the run. Returns every `cmd_vel_raw` as [t, linear, angular].
  */
