@@ -5,6 +5,7 @@ export * from './pointcloud/cropBox.js';
 export * from './pointcloud/VoxelGrid.js';
 export * from './pointcloud/fitPlane.js';
 export * from './pointcloud/ransacPlane.js';
+export * from './pointcloud/GroundPlaneFitter.js';
 export * from './pointcloud/EuclideanClusterer.js';
 export * from './pointcloud/Obstacle.js';
 export * from './pointcloud/sectorRanges.js';

@@ -15,30 +15,60 @@ async function ousterClouds(): Promise<PointCloud2[]> {
   return clouds;
 }
 
+/** Returns (beyond 0.3 m, finite) more than `thr` below the plane, as a share of all returns: ~0 for a floor. */
+function shareBelow(xyz: Float32Array, count: number, plane: { normal: readonly number[]; d: number }, thr: number): number {
+  const [nx, ny, nz] = plane.normal as [number, number, number];
+  let below = 0, returns = 0;
+  for (let i = 0; i < count; i++) {
+    const x = xyz[i * 3]!, y = xyz[i * 3 + 1]!, z = xyz[i * 3 + 2]!;
+    if (!(x * x + y * y + z * z >= 0.09)) continue;
+    returns++;
+    if (nx * x + ny * y + nz * z + plane.d < -thr) below++;
+  }
+  return below / returns;
+}
+
 describe('ground on real LiDAR recordings', () => {
-  it('VLP-16 PCD: ground normal within 5° of vertical for every seed', () => {
+  it('VLP-16 PCD: the lowest surface, normal within 5° of the sensor z for every seed', () => {
     const { cloud } = readPcd(fs.readFileSync(path.join(REAL, 'pcd/velodyne_vlp16.pcd')), { file: 'velodyne_vlp16.pcd' });
     const { xyz, count } = extractXyz(cloud);
-    for (const seed of [1, 2, 3]) {
+    for (const seed of [1, 2, 3, 4, 5]) {
       const res = new PointCloudPipeline({ ground: { seed } }).process(xyz, count);
       expect(angleToAxis(res.ground!.normal, [0, 0, 1])).toBeLessThan(5);
-      expect(res.ground!.inliers).toBeGreaterThan(count * 0.3);
+      expect(res.ground!.inliers).toBeGreaterThan(500);
+      // the floor 0.3–0.4 m below the sensor, nothing substantial under it (the near clutter at sensor
+      // height, 8.6k points within 1 m, is what plain RANSAC returns)
+      expect(-res.ground!.d).toBeLessThan(-0.2);
+      expect(shareBelow(xyz, count, res.ground!, 0.15)).toBeLessThan(0.01);
     }
   });
 
-  it('Ouster OS1-64 MCAP: ground found on both scans, no-return (0,0,0) points dropped', async () => {
+  it('Ouster OS1-64 MCAP: the floor (not the clutter band at sensor height) on both scans for every seed', async () => {
     const clouds = await ousterClouds();
     expect(clouds).toHaveLength(2);
     for (const cloud of clouds) {
       const { xyz, count } = extractXyz(cloud);
-      const res = new PointCloudPipeline({ ground: { seed: 1 } }).process(xyz, count);
-      // ~85k of the 131k points are (0,0,0) = no return; none may survive the min-range filter
-      expect(res.croppedPoints).toBeLessThan(50_000);
-      // This scan's ground is ~5° off the sensor's z (the recording's IMU reads the sensor 5° off gravity);
-      // the fitted plane lands at 4–6° depending on the RANSAC seed.
-      expect(angleToAxis(res.ground!.normal, [0, 0, 1])).toBeLessThan(7);
-      expect(res.ground!.inliers).toBeGreaterThan(10_000);
-      expect(res.obstacles.length).toBeGreaterThan(0);
+      // What plain best-supported RANSAC finds: a slab through the desks around the sensor at its own
+      // height (~21k of the ~46k returns lie within 1.5 m), 3–7° off z depending on the seed.
+      const largest = new PointCloudPipeline({ ground: { seed: 1, strategy: 'largest' } }).process(xyz, count);
+      expect(Math.abs(largest.ground!.d)).toBeLessThan(0.3);
+      expect(shareBelow(xyz, count, largest.ground!, 0.15)).toBeGreaterThan(0.1);
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const res = new PointCloudPipeline({ ground: { seed } }).process(xyz, count);
+        // ~85k of the 131k points are (0,0,0) = no return; none may survive the min-range filter
+        expect(res.croppedPoints).toBeLessThan(50_000);
+        // The floor, seen in two patches between the desks 2–3 m away, 0.6–0.8 m below the sensor.
+        expect(-res.ground!.d).toBeGreaterThan(-0.9);
+        expect(-res.ground!.d).toBeLessThan(-0.5);
+        expect(res.ground!.inliers).toBeGreaterThan(400);
+        expect(shareBelow(xyz, count, res.ground!, 0.15)).toBeLessThan(0.01);
+        // Reference: the sensor's z. The recording's IMU reads its z 4.9° off gravity, but its
+        // accelerometer is uncalibrated (|a| = 9.40 m/s²) and its tf_static (os1_lidar yawed 180° from
+        // os1_imu) contradicts the points: the floor and the walls put "up" 1–4° from z, tilted toward +y
+        // in the cloud's axes, while gravity rotated by tf_static points toward −y. See the README.
+        expect(angleToAxis(res.ground!.normal, [0, 0, 1])).toBeLessThan(5);
+        expect(res.obstacles.length).toBeGreaterThan(0);
+      }
     }
   });
 
@@ -50,7 +80,8 @@ describe('ground on real LiDAR recordings', () => {
       minRange: 0,
       voxelSize: 0.01,
       // camera frame: y down, so 'up' (the side objects stand on) is -y
-      ground: { distanceThreshold: 0.01, maxIterations: 200, axis: [0, -1, 0], maxAngleRad: Math.PI / 2, maxRange: 100, seed: 1 },
+      // the table top, not the floor under it, is the plane wanted here: plain best-supported RANSAC
+      ground: { distanceThreshold: 0.01, maxIterations: 200, axis: [0, -1, 0], maxAngleRad: Math.PI / 2, maxRange: 100, seed: 1, strategy: 'largest' },
       cluster: { tolerance: 0.02, minPoints: 100 },
     });
     const res = pipeline.process(xyz, count);

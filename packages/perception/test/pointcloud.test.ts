@@ -1,6 +1,6 @@
 import { PointFieldType, ValidationError, type PointCloud2 } from '@sensorium/core';
 import { describe, expect, it } from 'vitest';
-import { createRng, cropBox, EuclideanClusterer, extractXyz, PointCloudPipeline, ransacPlane, sectorRanges, VoxelGrid } from '../src/index.js';
+import { createRng, cropBox, EuclideanClusterer, extractXyz, GroundPlaneFitter, PointCloudPipeline, ransacPlane, sectorRanges, VoxelGrid } from '../src/index.js';
 
 function randomCloud(n: number, seed: number, spread = 10): Float32Array {
   const rng = createRng(seed);
@@ -114,6 +114,57 @@ describe('ransacPlane', () => {
 
   it('returns undefined for fewer than 3 points', () => {
     expect(ransacPlane(new Float32Array(6), 2, { distanceThreshold: 0.1, maxIterations: 10, seed: 1 }, new Uint8Array(2))).toBeUndefined();
+  });
+});
+
+describe('GroundPlaneFitter', () => {
+  /** A sparse floor 0.8 m below the sensor tilted 3° about x, a dense band of clutter at sensor height, a few multipath points under the floor. */
+  function clutteredRoom(seed: number): { xyz: Float32Array; n: number; tilt: [number, number, number] } {
+    const rng = createRng(seed);
+    const pts: number[] = [];
+    const t = (3 * Math.PI) / 180;
+    const tilt: [number, number, number] = [0, -Math.sin(t), Math.cos(t)];
+    // floor: normal tilt, tilt · p = -0.8, in two patches 2–3 m away (what shows between desks)
+    for (const cx of [-2.5, 2]) {
+      for (let i = 0; i < 300; i++) {
+        const x = cx + (rng() - 0.5) * 0.6, y = 1.4 + rng() * 0.9;
+        pts.push(x, y, (-0.8 - tilt[1] * y) / tilt[2] + (rng() - 0.5) * 0.02);
+      }
+    }
+    // clutter: 8000 points on vertical surfaces 0.6–1.5 m around, z in ±0.3 (a horizontal slab holds most of them)
+    for (let i = 0; i < 8000; i++) {
+      const a = rng() * 2 * Math.PI, r = 0.6 + rng() * 0.9;
+      pts.push(r * Math.cos(a), r * Math.sin(a), (rng() - 0.5) * 0.6);
+    }
+    for (let i = 0; i < 20; i++) pts.push((rng() - 0.5) * 8, (rng() - 0.5) * 8, -1.2 - rng());
+    return { xyz: Float32Array.from(pts), n: pts.length / 3, tilt };
+  }
+
+  it('lowest: finds the sparse floor under a dense clutter band, for every seed; largest: the band', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { xyz, n, tilt } = clutteredRoom(seed);
+      const fitter = new GroundPlaneFitter();
+      const mask = new Uint8Array(n);
+      const options = { distanceThreshold: 0.15, maxIterations: 100, maxAngleRad: (10 * Math.PI) / 180, seed };
+      const floor = fitter.fit(xyz, n, options, mask)!;
+      expect(fitter.lastStrategy).toBe('lowest');
+      const dot = floor.normal[0] * tilt[0] + floor.normal[1] * tilt[1] + floor.normal[2] * tilt[2];
+      expect((Math.acos(Math.min(1, dot)) * 180) / Math.PI).toBeLessThan(1);
+      expect(floor.d).toBeCloseTo(0.8, 1);
+      expect(floor.inliers).toBeGreaterThanOrEqual(600);
+      const band = fitter.fit(xyz, n, { ...options, strategy: 'largest' }, mask)!;
+      expect(Math.abs(band.d)).toBeLessThan(0.3);
+      expect(band.inliers).toBeGreaterThan(3000);
+    }
+  });
+
+  it('falls back to the best-supported plane when no height band has the support (and handles tiny clouds)', () => {
+    const fitter = new GroundPlaneFitter();
+    const xyz = Float32Array.from([0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0.01]);
+    const plane = fitter.fit(xyz, 4, { distanceThreshold: 0.05, maxIterations: 50, seed: 1, lowestMinPoints: 10 }, new Uint8Array(4));
+    expect(fitter.lastStrategy).toBe('largest');
+    expect(plane!.inliers).toBe(4);
+    expect(fitter.fit(new Float32Array(6), 2, { distanceThreshold: 0.05, maxIterations: 5, seed: 1 }, new Uint8Array(2))).toBeUndefined();
   });
 });
 

@@ -1,7 +1,8 @@
 import { cropBox, type Box3 } from './cropBox.js';
 import { EuclideanClusterer } from './EuclideanClusterer.js';
 import { summarizeClusters, type Obstacle } from './Obstacle.js';
-import { ransacPlane, type PlaneResult } from './ransacPlane.js';
+import { GroundPlaneFitter } from './GroundPlaneFitter.js';
+import type { PlaneResult } from './ransacPlane.js';
 import { sectorRanges } from './sectorRanges.js';
 import { VoxelGrid } from './VoxelGrid.js';
 
@@ -13,6 +14,7 @@ export interface PointCloudPipelineOptions {
     maxIterations: number;
     /** Max angle (rad) between the ground normal and `axis`. */
     maxAngleRad: number;
+    /** Prior "up" in the cloud frame (default +z); e.g. gravity from an IMU. */
     axis?: readonly [number, number, number];
     seed: number;
     /**
@@ -21,6 +23,11 @@ export interface PointCloudPipelineOptions {
      * ramps and walls otherwise tilt the fit.
      */
     maxRange: number;
+    /** `lowest` (default): the lowest well-supported surface along the axis; `largest`: plain RANSAC. See GroundPlaneFitter. */
+    strategy: 'lowest' | 'largest';
+    /** Share of the candidates (and at least `lowestMinPoints`) a height band needs to be the ground. */
+    lowestMinFraction: number;
+    lowestMinPoints: number;
   };
   /** Points closer than this (m) to the sensor are dropped: zero/no-return points and self-hits. */
   minRange: number;
@@ -31,7 +38,7 @@ export interface PointCloudPipelineOptions {
 export const DEFAULT_POINTCLOUD_OPTIONS: Readonly<PointCloudPipelineOptions> = Object.freeze<PointCloudPipelineOptions>({
   crop: { min: [-20, -20, -3], max: [20, 20, 3] },
   voxelSize: 0.1,
-  ground: { distanceThreshold: 0.15, maxIterations: 100, maxAngleRad: (10 * Math.PI) / 180, seed: 1, maxRange: 10 },
+  ground: { distanceThreshold: 0.15, maxIterations: 100, maxAngleRad: (10 * Math.PI) / 180, seed: 1, maxRange: 10, strategy: 'lowest', lowestMinFraction: 0.005, lowestMinPoints: 50 },
   minRange: 0.3,
   cluster: { tolerance: 0.35, minPoints: 3, maxPoints: 50_000 },
   sectors: { count: 36, rangeMax: 20 },
@@ -72,6 +79,8 @@ export class PointCloudPipeline {
   readonly options: PointCloudPipelineOptions;
   private readonly voxelGrid: VoxelGrid;
   private readonly clusterer: EuclideanClusterer;
+  private readonly groundFitter = new GroundPlaneFitter();
+  private groundAxis: readonly [number, number, number] | undefined;
   private cropped = new Float32Array(0);
   private voxels = new Float32Array(0);
   private mask = new Uint8Array(0);
@@ -91,6 +100,19 @@ export class PointCloudPipeline {
     this.voxelGrid = new VoxelGrid(this.options.voxelSize);
     this.clusterer = new EuclideanClusterer(this.options.cluster);
     this.sectors = new Float32Array(this.options.sectors.count);
+  }
+
+  /**
+   * Sets the ground's prior "up" in the cloud frame (unit vector, e.g. gravity from an IMU), or back to the
+   * configured one with undefined. The normal constraint (`maxAngleRad`) is then measured from it.
+   */
+  setGroundAxis(axis: readonly [number, number, number] | undefined): void {
+    this.groundAxis = axis;
+  }
+
+  /** Which strategy gave the last ground plane (`lowest` falls back to `largest` when no plane has the floor's shape). */
+  get groundStrategy(): 'lowest' | 'largest' {
+    return this.groundFitter.lastStrategy;
   }
 
   process(xyz: Float32Array, count: number): PointCloudResult {
@@ -119,7 +141,8 @@ export class PointCloudPipeline {
         nc++;
       }
     }
-    const ground = ransacPlane(this.candidates, nc, o.ground, this.candidateMask);
+    const groundOptions = this.groundAxis === undefined ? o.ground : { ...o.ground, axis: this.groundAxis };
+    const ground = this.groundFitter.fit(this.candidates, nc, groundOptions, this.candidateMask);
     if (ground !== undefined) {
       // ground = within the threshold of the plane, or below it (multipath noise, never an obstacle)
       const [nx, ny, nz] = ground.normal;
