@@ -27,7 +27,8 @@ const registry = createNodeRegistry();
 const rows: { stack: ScenarioResult; latency: LatencyReport; expert?: ScenarioResult }[] = [];
 for (const file of files) {
   const scenario = loadScenario(readFileSync(file, 'utf8'), { file });
-  const controller = loadStackGraph({ params: { policy: { map_bounds: worldBounds(scenario.world.size) } } });
+  const bounds = worldBounds(scenario.world.size);
+  const controller = loadStackGraph({ params: { policy: { map_bounds: bounds }, planner: { map_bounds: bounds } } });
   let probe: LatencyProbe | undefined;
   const stack = await runScenario(scenario, { controller, registry, readResource, onStart: ({ transport, clock }) => (probe = new LatencyProbe(transport, clock)) });
   const latency: LatencyReport = probe!.report();

@@ -35,6 +35,11 @@ export interface PolicyOptions {
   approachGain: number;
   maxObstacleSize: number;
   robotRadius: number;
+  /**
+   * A planner's carrot (odom) younger than this (s of clock time) is what the head steers to instead of the
+   * goal itself; the goal still decides when the robot has arrived. Default 1 s.
+   */
+  carrotTimeout?: number;
 }
 
 export interface PolicyCommand {
@@ -66,6 +71,9 @@ export class PolicyLogic {
   private perceptTime = -Infinity;
   private readonly features: Float32Array;
   private readonly goalInBase = { x: 0, y: 0 };
+  private goalDistance = 0;
+  private readonly carrotOdom = { x: 0, y: 0 };
+  private carrotTime = -Infinity;
   private readonly command: PolicyCommand = { linear: 0, angular: 0, state: 'no_goal' };
   private summaryTime = -Infinity;
   private readonly summary = { nearest: Infinity, bearing: 0, count: 0 };
@@ -113,6 +121,14 @@ export class PolicyLogic {
     }
     this.goal = { frame, x, y };
     return undefined;
+  }
+
+  /** A planner waypoint in odom (`planner/carrot`): while fresh, the head steers to it rather than straight at the goal. */
+  carrot(x: number, y: number, nowSec: number): void {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    this.carrotOdom.x = x;
+    this.carrotOdom.y = y;
+    this.carrotTime = nowSec;
   }
 
   get hasGoal(): boolean {
@@ -185,7 +201,7 @@ export class PolicyLogic {
     if (!this.locate(nowSec)) return cmd;
     writePolicyFeatures(this.features, this.featuresPercept(msg, nowSec), this.goalInBase);
     const action = this.actor.act(this.features);
-    const cap = this.options.approachGain * Math.hypot(this.goalInBase.x, this.goalInBase.y);
+    const cap = this.options.approachGain * this.goalDistance;
     cmd.linear = Math.max(-cap, Math.min(cap, action.linear));
     cmd.angular = action.angular;
     cmd.state = 'driving';
@@ -204,9 +220,14 @@ export class PolicyLogic {
     if (goal === undefined) return (this.zero('no_goal'), false);
     if (nowSec - this.odomTime > this.options.staleTimeout) return (this.zero('no_pose'), false);
     const g = this.toOdom(goal.frame, goal.x, goal.y);
-    const dx = g.x - this.odomPose.x;
-    const dy = g.y - this.odomPose.y;
-    if (Math.hypot(dx, dy) <= this.options.goalTolerance) return (this.zero('goal_reached'), false);
+    let dx = g.x - this.odomPose.x;
+    let dy = g.y - this.odomPose.y;
+    this.goalDistance = Math.hypot(dx, dy);
+    if (this.goalDistance <= this.options.goalTolerance) return (this.zero('goal_reached'), false);
+    if (nowSec - this.carrotTime <= (this.options.carrotTimeout ?? 1)) {
+      dx = this.carrotOdom.x - this.odomPose.x;
+      dy = this.carrotOdom.y - this.odomPose.y;
+    }
     const c = Math.cos(this.odomPose.yaw);
     const s = Math.sin(this.odomPose.yaw);
     this.goalInBase.x = c * dx + s * dy;

@@ -21,6 +21,7 @@ export const policyParams = {
   max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'with obstacle_summary filtered: boxes with a side over this are wall clusters, m' }),
   robot_radius: double(0.25, { min: 0, max: 5, description: 'with obstacle_summary filtered: distances are to this body radius (the training world’s), m' }),
   approach_gain: double(0.4, { min: 0.05, max: 100, description: 'near the goal |linear| ≤ approach_gain × distance (1/s), so the robot settles instead of orbiting it' }),
+  carrot_timeout: double(1.0, { min: 0, max: 10, description: 'a planner/carrot younger than this (s) is steered to instead of the goal (the goal still decides arrival); 0 = ignore the planner' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (perception/obstacles frame), m' }),
   // backend, inference_threads, precision, onnx_model (@sensorium/ml inferenceParams)
   ...inferenceParams,
@@ -41,6 +42,7 @@ export const policyNode = defineNode({
     { topic: 'odom', type: 'nav_msgs/msg/Odometry', qos: 'sensor', description: 'robot pose in odom' },
     { topic: 'tf', type: 'tf2_msgs/msg/TFMessage', qos: 'default', description: 'map→odom' },
     { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor', description: 'goals inside a perceived obstacle are rejected' },
+    { topic: 'planner/carrot', type: 'geometry_msgs/msg/PoseStamped', qos: 'default', description: 'waypoint along the planned path (odom), steered to while fresh' },
   ],
   outputs: [{ topic: 'cmd_vel_raw', type: 'geometry_msgs/msg/Twist', description: 'policy command, to the safety supervisor' }],
   async configure(ctx) {
@@ -71,6 +73,7 @@ export const policyNode = defineNode({
       maxObstacleSize: p.max_obstacle_size,
       robotRadius: p.robot_radius,
       approachGain: p.approach_gain,
+      carrotTimeout: p.carrot_timeout,
     });
     let disposed = false;
     return {
@@ -117,6 +120,12 @@ export const policyNode = defineNode({
           ctx
             .subscribe('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS)
             .pipe(mapSafe(ctx, 'perception/obstacles', (m) => logic.obstaclesSeen(m, ctx.clock.nowSec())))
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('planner/carrot', 'geometry_msgs/msg/PoseStamped', DefaultQoS)
+            .pipe(mapSafe(ctx, 'planner/carrot', (m) => logic.carrot(m.pose.position.x, m.pose.position.y, ctx.clock.nowSec())))
             .subscribe(),
         );
         subscription.add(

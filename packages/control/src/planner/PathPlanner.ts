@@ -1,0 +1,228 @@
+import { AStarPlanner, type AStarOptions, type PlanFailure } from './AStarPlanner.js';
+import { CostGrid, type CostGridOptions } from './CostGrid.js';
+import { carrotOnPath } from './carrotOnPath.js';
+
+export interface PathPlannerOptions {
+  grid: Partial<CostGridOptions>;
+  astar: Partial<AStarOptions>;
+  /** Map bounds `[xmin, ymin, xmax, ymax]` in the goal's frame; goals outside are rejected. Empty = unbounded. */
+  mapBounds: readonly number[];
+  /** LiDAR pose on base_link: x ahead, z above the floor, m. */
+  lidarX: number;
+  lidarHeight: number;
+  /** Returns between these heights above the floor are obstacles; lower ones are floor and clear rays, m. */
+  minObstacleHeight: number;
+  maxObstacleHeight: number;
+  /** Returns farther than this neither mark nor clear, m. */
+  rangeMax: number;
+  /** A touch contact marks a segment this wide, `contactDistance` from base_link along its bearing, m. */
+  contactWidth: number;
+  contactDistance: number;
+  /** Touch marks last this long, s (the LiDAR never sees what only touch finds, so nothing else clears them). */
+  contactMemory: number;
+  /** Camera obstacle-ahead score at or above this marks a segment `visionDistance` ahead, `visionWidth` wide, m. */
+  visionThreshold: number;
+  visionDistance: number;
+  visionWidth: number;
+  visionMemory: number;
+  /** Carrot distance along the path, m. */
+  lookahead: number;
+}
+
+export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object.freeze({
+  grid: {},
+  astar: {},
+  mapBounds: [],
+  lidarX: 0.1,
+  lidarHeight: 0.45,
+  minObstacleHeight: 0.1,
+  maxObstacleHeight: 2.0,
+  rangeMax: 8,
+  contactWidth: 0.6,
+  contactDistance: 0.35,
+  contactMemory: 60,
+  visionThreshold: 0.9,
+  visionDistance: 1.0,
+  visionWidth: 0.6,
+  visionMemory: 5,
+  lookahead: 1.0,
+});
+
+/** Result of a replan. */
+export type PlanStatus = 'planned' | 'no_goal' | 'no_pose' | PlanFailure;
+
+const BINS = 360;
+
+/**
+ * The planner node's logic, without transport: the robot pose (odom), a rolling CostGrid fed by LiDAR
+ * points, touch contacts and the camera's obstacle-ahead score, A* from the robot to the goal, and the
+ * carrot `lookahead` metres along the path that the policy steers to.
+ */
+export class PathPlanner {
+  readonly options: PathPlannerOptions;
+  readonly grid: CostGrid;
+  readonly astar: AStarPlanner;
+  private goal: { x: number; y: number } | undefined;
+  readonly pose = { x: 0, y: 0, yaw: 0 };
+  private havePose = false;
+  private readonly hitRange = new Float32Array(BINS);
+  private readonly clearRange = new Float32Array(BINS);
+  /** Azimuth (lidar_link) of the return that set each bin's reach: rays clear along real bearings, not bin centres. */
+  private readonly hitAngle = new Float32Array(BINS);
+  private readonly clearAngle = new Float32Array(BINS);
+  readonly carrot = { x: 0, y: 0 };
+  private readonly p0 = { x: 0, y: 0 };
+
+  constructor(options: Partial<PathPlannerOptions> = {}) {
+    this.options = { ...DEFAULT_PATH_PLANNER_OPTIONS, ...options };
+    this.grid = new CostGrid(this.options.grid);
+    this.astar = new AStarPlanner(this.grid, this.options.astar);
+  }
+
+  /** The robot's pose in odom. The grid window follows it. */
+  setPose(x: number, y: number, yaw: number): void {
+    this.pose.x = x;
+    this.pose.y = y;
+    this.pose.yaw = yaw;
+    if (!this.havePose) {
+      this.havePose = true;
+      this.grid.recentre(x, y);
+    }
+  }
+
+  get hasGoal(): boolean {
+    return this.goal !== undefined;
+  }
+
+  get goalInOdom(): { x: number; y: number } | undefined {
+    return this.goal;
+  }
+
+  clearGoal(): void {
+    this.goal = undefined;
+    this.astar.length = 0;
+  }
+
+  /**
+   * Sets the goal: (mapX, mapY) in its own frame for the bounds check, (x, y) in odom. Returns a rejection
+   * message (and keeps no goal) when it is outside the map or in an occupied cell.
+   */
+  setGoal(mapX: number, mapY: number, frame: string, x: number, y: number, nowSec: number): string | undefined {
+    this.clearGoal();
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return `goal (${mapX}, ${mapY}) is not finite`;
+    const b = this.options.mapBounds;
+    if (b.length === 4 && (mapX < b[0]! || mapY < b[1]! || mapX > b[2]! || mapY > b[3]!)) {
+      return `goal (${mapX.toFixed(2)}, ${mapY.toFixed(2)}) in ${frame} is outside the map [${b.join(', ')}]`;
+    }
+    const k = this.grid.cellOf(x, y);
+    if (k >= 0 && this.grid.occupied(k, nowSec)) {
+      return `goal (${mapX.toFixed(2)}, ${mapY.toFixed(2)}) in ${frame} is inside an obstacle (occupied cell of the planner's grid)`;
+    }
+    this.goal = { x, y };
+    return undefined;
+  }
+
+  /**
+   * One LiDAR scan in lidar_link (`count` points, xyz arrays), taken at the current pose: returns between
+   * the obstacle heights mark their cells; per 1° azimuth bin, the ray up to the nearest obstacle (or the
+   * farthest floor return) clears the cells before it.
+   */
+  insertScan(xs: ArrayLike<number>, ys: ArrayLike<number>, zs: ArrayLike<number>, count: number): void {
+    const o = this.options;
+    if (!this.havePose) return;
+    this.hitRange.fill(Infinity);
+    this.clearRange.fill(0);
+    const c = Math.cos(this.pose.yaw);
+    const s = Math.sin(this.pose.yaw);
+    const ox = this.pose.x + c * o.lidarX;
+    const oy = this.pose.y + s * o.lidarX;
+    const grid = this.grid;
+    for (let i = 0; i < count; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      const z = zs[i]! + o.lidarHeight;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
+      const r = Math.hypot(x, y);
+      if (r > o.rangeMax || r < 1e-3) continue;
+      const azimuth = Math.atan2(y, x);
+      let bin = Math.floor(((azimuth + Math.PI) / (2 * Math.PI)) * BINS);
+      if (bin >= BINS) bin = BINS - 1;
+      if (z >= o.minObstacleHeight && z <= o.maxObstacleHeight) {
+        if (r < this.hitRange[bin]!) {
+          this.hitRange[bin] = r;
+          this.hitAngle[bin] = azimuth;
+        }
+      } else if (z < o.minObstacleHeight && r > this.clearRange[bin]!) {
+        this.clearRange[bin] = r;
+        this.clearAngle[bin] = azimuth;
+      }
+    }
+    const res = grid.options.resolution;
+    for (let bin = 0; bin < BINS; bin++) {
+      const hit = this.hitRange[bin]!;
+      const blocked = Number.isFinite(hit);
+      const reach = blocked ? hit - res : this.clearRange[bin]!;
+      if (reach <= res) continue;
+      const a = (blocked ? this.hitAngle[bin]! : this.clearAngle[bin]!) + this.pose.yaw;
+      grid.clearRay(ox, oy, ox + reach * Math.cos(a), oy + reach * Math.sin(a));
+    }
+    for (let i = 0; i < count; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      const z = zs[i]! + o.lidarHeight;
+      if (!(z >= o.minObstacleHeight && z <= o.maxObstacleHeight)) continue;
+      const r = Math.hypot(x, y);
+      if (!(r <= o.rangeMax)) continue;
+      grid.hit(ox + c * x - s * y, oy + s * x + c * y);
+    }
+  }
+
+  /** A touch contact at `bearing` (base_link, rad): marks the segment ahead of the bumper there. */
+  contact(bearing: number, nowSec: number): void {
+    if (!this.havePose) return;
+    const o = this.options;
+    this.markAcross(bearing, o.contactDistance, o.contactWidth, nowSec + o.contactMemory);
+  }
+
+  /** The camera's obstacle-ahead probability: at or above the threshold, the segment ahead is marked. */
+  vision(score: number, nowSec: number): boolean {
+    const o = this.options;
+    if (!this.havePose || !(score >= o.visionThreshold)) return false;
+    this.markAcross(0, o.visionDistance, o.visionWidth, nowSec + o.visionMemory);
+    return true;
+  }
+
+  /** Updates the distance field and plans from the robot to the goal; on success the carrot is set. */
+  replan(nowSec: number): PlanStatus {
+    if (this.goal === undefined) return 'no_goal';
+    if (!this.havePose) return 'no_pose';
+    this.grid.recentre(this.pose.x, this.pose.y);
+    this.grid.updateDistances(nowSec);
+    const failure = this.astar.plan(this.pose.x, this.pose.y, this.goal.x, this.goal.y);
+    if (failure !== undefined) return failure;
+    this.updateCarrot();
+    return 'planned';
+  }
+
+  /** Moves the carrot along the last path for the current pose (between replans); false without a path. */
+  updateCarrot(): boolean {
+    return carrotOnPath(this.astar.path, this.astar.length, this.pose.x, this.pose.y, this.options.lookahead, this.carrot);
+  }
+
+  /** Marks a segment `width` wide, centred `distance` from base_link along `bearing` and across it. */
+  private markAcross(bearing: number, distance: number, width: number, untilSec: number): void {
+    const a = this.pose.yaw + bearing;
+    const cx = this.pose.x + distance * Math.cos(a);
+    const cy = this.pose.y + distance * Math.sin(a);
+    const px = -Math.sin(a) * (width / 2);
+    const py = Math.cos(a) * (width / 2);
+    this.grid.mark(cx - px, cy - py, cx + px, cy + py, untilSec);
+    // Two cells deep, so the mark survives the chamfer distance being read at cell centres.
+    const r = this.grid.options.resolution;
+    const dx = Math.cos(a) * r;
+    const dy = Math.sin(a) * r;
+    this.grid.mark(cx - px + dx, cy - py + dy, cx + px + dx, cy + py + dy, untilSec);
+    this.p0.x = cx;
+    this.p0.y = cy;
+  }
+}

@@ -1,0 +1,240 @@
+import { Subscription } from 'rxjs';
+import { DefaultQoS, LatchedQoS, SensorDataQoS, ValidationError, defineNode, double, doubleArray, mapSafe, readPointCloud2 } from '@sensorium/core';
+import type { Path, PoseStamped } from '@sensorium/core';
+import { yawOf } from '../policy/yawOf.js';
+import { MapToOdom } from './MapToOdom.js';
+import { PathPlanner, type PlanStatus } from './PathPlanner.js';
+
+const TfQoS = { ...DefaultQoS, reliability: 'best_effort' as const, depth: 100 };
+
+export const plannerParams = {
+  rate: double(4, { min: 0.2, max: 50, description: 'replanning rate, Hz (the carrot also moves along the last path on every odom message)' }),
+  resolution: double(0.1, { min: 0.02, max: 1, description: 'grid cell side, m' }),
+  grid_size: double(24, { min: 2, max: 200, description: 'side of the rolling square grid around the robot, m' }),
+  robot_radius: double(0.3, { min: 0, max: 5, description: 'inflation: the path keeps this far from every obstacle cell, m' }),
+  comfort: double(0.5, { min: 0, max: 5, description: 'beyond robot_radius, cells within this cost extra (paths keep to the middle of passages), m' }),
+  comfort_weight: double(3, { min: 0, max: 100, description: 'extra cost per metre at the inflation edge, falling linearly to 0 at robot_radius + comfort' }),
+  lookahead: double(1.0, { min: 0.1, max: 10, description: 'carrot distance along the path, m' }),
+  map_bounds: doubleArray([], { description: 'xmin ymin xmax ymax of the map in the goal frame, m; goals outside are rejected (empty = unbounded)' }),
+  lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link, m' }),
+  lidar_height: double(0.45, { min: 0, max: 5, description: 'height of lidar_link above the floor, m' }),
+  min_obstacle_height: double(0.1, { min: 0, max: 5, description: 'returns below this height are floor (they clear rays), m' }),
+  max_obstacle_height: double(2.0, { min: 0, max: 10, description: 'returns above this height are ignored (overhangs the robot passes under), m' }),
+  range_max: double(8, { min: 0.5, max: 100, description: 'returns farther than this neither mark nor clear, m' }),
+  clear_step: double(0.34, { min: 0.01, max: 1, description: 'occupancy a clearing ray removes from a cell (a hit sets it to 1, ≥ 0.5 is occupied)' }),
+  contact_width: double(0.6, { min: 0.05, max: 3, description: 'touch layer: width of the segment a contact marks, m' }),
+  contact_distance: double(0.35, { min: 0, max: 3, description: 'touch layer: distance of the marked segment from base_link along the contact bearing, m' }),
+  contact_memory: double(60, { min: 0.1, max: 3600, description: 'touch layer: how long a contact mark lasts, s' }),
+  vision_threshold: double(0.9, { min: 0, max: 1.01, description: 'vision layer: obstacle_ahead score that marks the segment ahead (above 1 = off)' }),
+  vision_distance: double(1.0, { min: 0, max: 10, description: 'vision layer: distance ahead of the marked segment, m' }),
+  vision_width: double(0.6, { min: 0.05, max: 5, description: 'vision layer: width of the marked segment, m' }),
+  vision_memory: double(5, { min: 0.1, max: 600, description: 'vision layer: how long a mark lasts, s' }),
+  contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (any taxel contact when 0)' }),
+};
+
+/**
+ * `planner`: a Nav2-style global planner. A rolling occupancy grid in odom (LiDAR points: ray clearing and
+ * decaying hits; a touch layer; a camera obstacle-ahead layer), inflated by the robot radius, A* replanned
+ * at `rate`, publishing `plan` and the carrot waypoint `planner/carrot` that the policy steers to.
+ */
+export const plannerNode = defineNode({
+  exec: 'planner',
+  description: 'Path planner: rolling occupancy grid (LiDAR, touch, vision) + A* → plan and a carrot goal for the policy',
+  parameters: plannerParams,
+  inputs: [
+    { topic: 'goal_pose', type: 'geometry_msgs/msg/PoseStamped', qos: 'latched', description: 'goal in map (or odom)' },
+    { topic: 'odom', type: 'nav_msgs/msg/Odometry', qos: 'sensor', description: 'robot pose in odom' },
+    { topic: 'tf', type: 'tf2_msgs/msg/TFMessage', qos: 'default', description: 'map→odom' },
+    { topic: 'lidar/points', type: 'sensor_msgs/msg/PointCloud2', qos: 'sensor', description: 'LiDAR points (lidar_link): marking and ray clearing' },
+    { topic: 'perception/touch/contacts', type: 'sensorium_msgs/msg/TouchContacts', qos: 'sensor', description: 'touch layer' },
+    { topic: 'perception/vision/obstacle_ahead', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor', description: 'vision layer (obstacle-ahead probability)' },
+  ],
+  outputs: [
+    { topic: 'plan', type: 'nav_msgs/msg/Path', description: 'planned path in odom (empty when there is none)' },
+    { topic: 'planner/carrot', type: 'geometry_msgs/msg/PoseStamped', description: 'waypoint lookahead metres along the plan (odom), the policy’s goal' },
+  ],
+  configure(ctx) {
+    const p = ctx.params;
+    if (p.map_bounds.length !== 0 && p.map_bounds.length !== 4) {
+      ctx.log.warn('map_bounds needs 4 values (xmin ymin xmax ymax); goals are not bounds-checked', { map_bounds: p.map_bounds });
+    }
+    const planner = new PathPlanner({
+      grid: { size: p.grid_size, resolution: p.resolution, maxDistance: Math.max(0.5, p.robot_radius + p.comfort + p.resolution), clearStep: p.clear_step },
+      astar: { robotRadius: p.robot_radius, comfort: p.comfort, comfortWeight: p.comfort_weight },
+      mapBounds: p.map_bounds.length === 4 ? p.map_bounds : [],
+      lidarX: p.lidar_offset_x,
+      lidarHeight: p.lidar_height,
+      minObstacleHeight: p.min_obstacle_height,
+      maxObstacleHeight: p.max_obstacle_height,
+      rangeMax: p.range_max,
+      contactWidth: p.contact_width,
+      contactDistance: p.contact_distance,
+      contactMemory: p.contact_memory,
+      visionThreshold: p.vision_threshold,
+      visionDistance: p.vision_distance,
+      visionWidth: p.vision_width,
+      visionMemory: p.vision_memory,
+      lookahead: p.lookahead,
+    });
+    const frames = new MapToOdom();
+    const goalOdom = { x: 0, y: 0 };
+    const pointsTopic = ctx.resolve('lidar/points');
+    let xs = new Float32Array(0);
+    let ys = new Float32Array(0);
+    let zs = new Float32Array(0);
+    return {
+      activate() {
+        const subscription = new Subscription();
+        const planOut = ctx.advertise('plan', 'nav_msgs/msg/Path');
+        const carrotOut = ctx.advertise('planner/carrot', 'geometry_msgs/msg/PoseStamped');
+        const carrot: PoseStamped = { header: { stamp: ctx.clock.now(), frame_id: 'odom' }, pose: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
+        let haveCarrot = false;
+        let lastStatus: PlanStatus | '' = '';
+        const publishCarrot = (): void => {
+          if (!haveCarrot) return;
+          carrot.header.stamp = ctx.clock.now();
+          carrot.pose.position.x = planner.carrot.x;
+          carrot.pose.position.y = planner.carrot.y;
+          carrotOut.publish(carrot);
+        };
+        subscription.add(
+          ctx
+            .subscribe('goal_pose', 'geometry_msgs/msg/PoseStamped', LatchedQoS)
+            .pipe(
+              mapSafe(ctx, 'goal_pose', (goal) => {
+                const frame = goal.header.frame_id === '' ? 'map' : goal.header.frame_id;
+                const { x, y } = goal.pose.position;
+                frames.toOdom(frame, x, y, goalOdom);
+                const rejected = planner.setGoal(x, y, frame, goalOdom.x, goalOdom.y, ctx.clock.nowSec());
+                haveCarrot = false;
+                if (rejected !== undefined) {
+                  ctx.log.warn(`goal rejected: ${rejected}`, { topic: ctx.resolve('goal_pose') });
+                  ctx.diagnostics.count('goal_rejected');
+                } else {
+                  ctx.log.info('goal accepted', { x, y, frame });
+                }
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('odom', 'nav_msgs/msg/Odometry', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'odom', (m) => {
+                const pose = m.pose.pose;
+                planner.setPose(pose.position.x, pose.position.y, yawOf(pose.orientation));
+                if (haveCarrot && planner.updateCarrot()) publishCarrot();
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(ctx.subscribe('tf', 'tf2_msgs/msg/TFMessage', TfQoS).pipe(mapSafe(ctx, 'tf', (m) => frames.tf(m))).subscribe());
+        subscription.add(
+          ctx
+            .subscribe('lidar/points', 'sensor_msgs/msg/PointCloud2', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'lidar/points', (cloud) => {
+                const started = performance.now();
+                const reader = readPointCloud2(cloud, { topic: pointsTopic });
+                const n = reader.pointCount;
+                if (xs.length < n) {
+                  // Grows to the scanner's point count once, then reused.
+                  xs = new Float32Array(n);
+                  ys = new Float32Array(n);
+                  zs = new Float32Array(n);
+                }
+                reader.copyFieldInto('x', xs);
+                reader.copyFieldInto('y', ys);
+                reader.copyFieldInto('z', zs);
+                planner.insertScan(xs, ys, zs, n);
+                ctx.diagnostics.stage('planner_scan', performance.now() - started, cloud.header.stamp);
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('perception/touch/contacts', 'sensorium_msgs/msg/TouchContacts', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'perception/touch/contacts', (msg) => {
+                const touching = msg.taxels.length > 0 && msg.total_pressure > p.contact_pressure;
+                if (!touching && !msg.bump) return;
+                if (!Number.isFinite(msg.bearing)) {
+                  throw new ValidationError('touch contact bearing is not finite', {
+                    context: { topic: ctx.resolve('perception/touch/contacts'), field: 'bearing', expected: 'a finite angle, rad', actual: String(msg.bearing) },
+                  });
+                }
+                planner.contact(msg.bearing, ctx.clock.nowSec());
+                ctx.diagnostics.count('contact_marks');
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('perception/vision/obstacle_ahead', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'perception/vision/obstacle_ahead', (msg) => {
+                if (msg.data.length < 1) {
+                  throw new ValidationError('obstacle_ahead carries no score', {
+                    context: { topic: ctx.resolve('perception/vision/obstacle_ahead'), field: 'data', expected: 'one value', actual: '0 values' },
+                  });
+                }
+                if (planner.vision(msg.data[0]!, ctx.clock.nowSec())) ctx.diagnostics.count('vision_marks');
+              }),
+            )
+            .subscribe(),
+        );
+        const path: Path = { header: { stamp: ctx.clock.now(), frame_id: 'odom' }, poses: [] };
+        const pool: PoseStamped[] = [];
+        subscription.add(
+          ctx.clock
+            .interval(1 / p.rate)
+            .pipe(
+              mapSafe(ctx, 'plan', () => {
+                if (!planner.hasGoal) return;
+                const started = performance.now();
+                const status = planner.replan(ctx.clock.nowSec());
+                ctx.diagnostics.stage('planner', performance.now() - started);
+                if (status !== lastStatus) {
+                  ctx.diagnostics.gauge('status', status);
+                  if (status !== 'planned') ctx.log.warn(`no plan: ${status}`);
+                  lastStatus = status;
+                }
+                if (status !== 'planned') ctx.diagnostics.count(`plan_failed.${status}`);
+                haveCarrot = status === 'planned';
+                path.header.stamp = ctx.clock.now();
+                writePath(path, pool, planner.astar.path, status === 'planned' ? planner.astar.length : 0);
+                planOut.publish(path);
+                ctx.diagnostics.gauge('plan_length', planner.astar.length);
+                publishCarrot();
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(() => {
+          planOut.close();
+          carrotOut.close();
+        });
+        return subscription;
+      },
+    };
+  },
+});
+
+/** Fills `path.poses` from odom x y pairs, taking PoseStamped objects from `pool` (grown once to the longest path). */
+function writePath(path: Path, pool: PoseStamped[], xy: Float64Array, count: number): void {
+  while (pool.length < count) {
+    pool.push({ header: { stamp: path.header.stamp, frame_id: 'odom' }, pose: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } });
+  }
+  const poses = path.poses;
+  poses.length = 0;
+  for (let i = 0; i < count; i++) {
+    const pose = pool[i]!;
+    pose.header.stamp = path.header.stamp;
+    pose.pose.position.x = xy[2 * i]!;
+    pose.pose.position.y = xy[2 * i + 1]!;
+    poses.push(pose);
+  }
+}

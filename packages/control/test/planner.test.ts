@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { AStarPlanner } from '../src/planner/AStarPlanner.js';
+import { CostGrid } from '../src/planner/CostGrid.js';
+import { PathPlanner } from '../src/planner/PathPlanner.js';
+import { carrotOnPath } from '../src/planner/carrotOnPath.js';
+
+/** Marks a wall segment as LiDAR hits, every 5 cm. */
+function wall(grid: CostGrid, x0: number, y0: number, x1: number, y1: number): void {
+  const steps = Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 0.05);
+  for (let i = 0; i <= steps; i++) grid.hit(x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * i) / steps);
+}
+
+function pathPoints(p: AStarPlanner): { x: number; y: number }[] {
+  return Array.from({ length: p.length }, (_, i) => ({ x: p.path[2 * i]!, y: p.path[2 * i + 1]! }));
+}
+
+function minClearance(grid: CostGrid, p: AStarPlanner): number {
+  let min = Infinity;
+  for (const q of pathPoints(p).slice(1, -1)) min = Math.min(min, grid.distance[grid.cellOf(q.x, q.y)]!);
+  return min;
+}
+
+describe('CostGrid', () => {
+  it('marks hits, clears them with rays after two passes, and computes distances', () => {
+    const grid = new CostGrid({ size: 10, resolution: 0.1 });
+    grid.hit(2.05, 0.05);
+    const k = grid.cellOf(2.05, 0.05);
+    expect(grid.occupied(k, 0)).toBe(true);
+    grid.updateDistances(0);
+    expect(grid.distance[grid.cellOf(2.55, 0.05)]).toBeCloseTo(0.5, 5);
+    expect(grid.distance[grid.cellOf(-3, 0)]).toBe(grid.options.maxDistance);
+    grid.clearRay(0, 0.05, 3, 0.05);
+    expect(grid.occupied(k, 0)).toBe(true); // one pass: 0.66
+    grid.clearRay(0, 0.05, 3, 0.05);
+    expect(grid.occupied(k, 0)).toBe(false);
+  });
+
+  it('keeps marks until they expire, whatever the rays say', () => {
+    const grid = new CostGrid({ size: 10 });
+    grid.mark(1, -0.3, 1, 0.3, 5);
+    const k = grid.cellOf(1, 0);
+    for (let i = 0; i < 5; i++) grid.clearRay(0, 0, 3, 0);
+    expect(grid.occupied(k, 4.9)).toBe(true);
+    expect(grid.occupied(k, 5.1)).toBe(false);
+  });
+
+  it('rolls its window with the robot, keeping what stays inside', () => {
+    const grid = new CostGrid({ size: 10 });
+    grid.hit(3, 0);
+    expect(grid.recentre(1, 0)).toBe(false);
+    expect(grid.recentre(4, 0)).toBe(true);
+    expect(grid.originX).toBeCloseTo(-1, 5);
+    expect(grid.occupied(grid.cellOf(3, 0), 0)).toBe(true);
+    expect(grid.cellOf(-2, 0)).toBe(-1);
+  });
+});
+
+describe('AStarPlanner', () => {
+  it('goes around a U-shaped dead end instead of into it', () => {
+    // dead-end-detour: U open towards the robot, straight line from (-6, 0) to (6, 0) ends inside it.
+    const grid = new CostGrid({ size: 20, resolution: 0.1 });
+    wall(grid, 1, -2, 1, 2);
+    wall(grid, -2, 2, 1, 2);
+    wall(grid, -2, -2, 1, -2);
+    grid.updateDistances(0);
+    const planner = new AStarPlanner(grid, { robotRadius: 0.3 });
+    expect(planner.plan(-6, 0, 6, 0)).toBeUndefined();
+    const pts = pathPoints(planner);
+    expect(pts[pts.length - 1]).toEqual({ x: 6, y: 0 });
+    // It passes beyond a side wall (|y| > 2.3) and never enters the U.
+    expect(Math.max(...pts.map((p) => Math.abs(p.y)))).toBeGreaterThan(2.3);
+    expect(pts.some((p) => p.x > -2 && p.x < 1 && Math.abs(p.y) < 2)).toBe(false);
+    expect(minClearance(grid, planner)).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('finds the doorway off the straight line and passes its middle', () => {
+    // narrow-doorway: wall at x = 0 with a 1.3 m opening from y 0.35 to 1.65.
+    const grid = new CostGrid({ size: 16, resolution: 0.1 });
+    wall(grid, 0, -4, 0, 0.35);
+    wall(grid, 0, 1.65, 0, 4);
+    wall(grid, -7, -4, 7, -4); // room walls, so it cannot go round the ends
+    wall(grid, -7, 4, 7, 4);
+    grid.updateDistances(0);
+    const planner = new AStarPlanner(grid, { robotRadius: 0.3 });
+    expect(planner.plan(-5, -1.5, 5, -1.5)).toBeUndefined();
+    const crossing = pathPoints(planner).find((p) => Math.abs(p.x) < 0.06)!;
+    expect(crossing.y).toBeGreaterThan(0.75);
+    expect(crossing.y).toBeLessThan(1.25);
+    expect(minClearance(grid, planner)).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('reports no path through a closed wall, and a blocked goal', () => {
+    const grid = new CostGrid({ size: 12, resolution: 0.1 });
+    for (let x = -6; x <= 6; x += 0.05) {
+      grid.hit(x, -2);
+      grid.hit(x, 2);
+    }
+    wall(grid, 0, -2, 0, 2);
+    wall(grid, -6, -2, -6, 2);
+    wall(grid, 5.9, -2, 5.9, 2);
+    grid.updateDistances(0);
+    const planner = new AStarPlanner(grid, { robotRadius: 0.3 });
+    expect(planner.plan(-3, 0, 3, 0)).toBe('no_path');
+    expect(planner.length).toBe(0);
+    grid.mark(-3, 1, -1, 1, 10); // a long mark: goal cell deep inside its inflation
+    for (let y = 0.5; y <= 1.5; y += 0.1) grid.mark(-4, y, -1, y, 10);
+    grid.updateDistances(0);
+    expect(planner.plan(-3, -1.5, -2.5, 1)).toBe('goal_blocked');
+    expect(planner.plan(-20, 0, 0, 0)).toBe('start_outside_grid');
+  });
+});
+
+describe('carrotOnPath', () => {
+  it('is the point lookahead metres past the nearest path point, or the end', () => {
+    const path = Float64Array.of(0, 0, 1, 0, 1, 1, 1, 2);
+    const out = { x: 0, y: 0 };
+    expect(carrotOnPath(path, 4, 0.1, 0.1, 1.5, out)).toBe(true);
+    expect(out).toEqual({ x: 1, y: 0.5 });
+    carrotOnPath(path, 4, 1, 1.2, 5, out);
+    expect(out).toEqual({ x: 1, y: 2 });
+    expect(carrotOnPath(path, 0, 0, 0, 1, out)).toBe(false);
+  });
+});
+
+describe('PathPlanner', () => {
+  it('routes around what only touch found (a soft curtain the LiDAR sees through)', () => {
+    const planner = new PathPlanner({ grid: { size: 16 }, lookahead: 1 });
+    planner.setPose(-0.4, 0, 0);
+    expect(planner.setGoal(6, 0, 'map', 6, 0, 0)).toBeUndefined();
+    expect(planner.replan(0)).toBe('planned');
+    expect(Math.abs(planner.carrot.y)).toBeLessThan(0.1); // straight ahead (cell centres)
+    planner.contact(0, 0); // bump ahead: the segment at x ≈ -0.05 is marked
+    expect(planner.replan(0.1)).toBe('planned');
+    const pts = pathPoints(planner.astar);
+    // The path leaves the straight line to pass the mark with the robot radius to spare.
+    const crossing = pts.find((p) => Math.abs(p.x + 0.05) < 0.06)!;
+    expect(Math.abs(crossing.y)).toBeGreaterThan(0.3 + 0.3 - 0.05);
+    expect(planner.replan(61)).toBe('planned'); // the mark expired
+    expect(Math.abs(planner.carrot.y)).toBeLessThan(0.2);
+  });
+
+  it('marks LiDAR returns above the floor and clears along floor returns; rejects goals outside the map or in an obstacle', () => {
+    const planner = new PathPlanner({ grid: { size: 16 }, mapBounds: [-8, -5, 8, 5], lidarX: 0, lidarHeight: 0.5 });
+    planner.setPose(0, 0, Math.PI / 2); // facing +y: lidar x → odom y
+    // An obstacle return 2 m ahead at 0.2 m height; a floor return beyond it on another bearing.
+    planner.insertScan(Float32Array.of(2, 3), Float32Array.of(0, 0.5), Float32Array.of(-0.3, -0.5), 2);
+    expect(planner.grid.occupied(planner.grid.cellOf(0, 2), 0)).toBe(true);
+    expect(planner.setGoal(0, 2, 'map', 0, 2, 0)).toMatch(/inside an obstacle/);
+    expect(planner.setGoal(9, 0, 'map', 9, 0, 0)).toMatch(/outside the map/);
+    expect(planner.hasGoal).toBe(false);
+    // The obstacle moves away: two scans seeing the floor through its cell clear it.
+    planner.insertScan(Float32Array.of(4), Float32Array.of(0), Float32Array.of(-0.5), 1);
+    planner.insertScan(Float32Array.of(4), Float32Array.of(0), Float32Array.of(-0.5), 1);
+    expect(planner.grid.occupied(planner.grid.cellOf(0, 2), 0)).toBe(false);
+    expect(planner.setGoal(0, 2, 'map', 0, 2, 0)).toBeUndefined();
+  });
+
+  it('marks ahead on a confident camera obstacle-ahead score only', () => {
+    const planner = new PathPlanner({ visionThreshold: 0.9, visionDistance: 1, visionMemory: 5 });
+    planner.setPose(0, 0, 0);
+    expect(planner.vision(0.5, 0)).toBe(false);
+    expect(planner.grid.occupied(planner.grid.cellOf(1.05, 0), 0)).toBe(false);
+    expect(planner.vision(0.95, 0)).toBe(true);
+    expect(planner.grid.occupied(planner.grid.cellOf(1.05, 0), 1)).toBe(true);
+    expect(planner.grid.occupied(planner.grid.cellOf(1.05, 0), 6)).toBe(false);
+  });
+});
