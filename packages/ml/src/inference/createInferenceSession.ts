@@ -132,10 +132,21 @@ async function openOrt(model: InferenceModel, options: CreateInferenceSessionOpt
   const fetches: Record<string, null> = Object.fromEntries(model.outputs.map((s) => [s.name, null]));
   const noOptions: Record<string, never> = {};
   let disposed = false;
+  // A node feeds the same buffers every message: their tensor wrappers are made once (ORT tensors view
+  // the Float32Array, no copy), so only the outputs are allocated per run.
+  const input: Record<string, ortTypes.Tensor> = {};
+  const wrapped = new Map<string, { data: Float32Array; batch: number }>();
   const runSync = (feeds: Feeds, runOptions: { batch: number }): Feeds => {
     if (disposed) throw new ValidationError('inference session used after dispose', { context: { field: model.name } });
-    const input: Record<string, ortTypes.Tensor> = {};
-    for (const spec of model.inputs) input[spec.name] = new ort.Tensor('float32', feedFor(feeds, spec, runOptions.batch, model), batchShape(spec, runOptions.batch));
+    const batch = runOptions.batch;
+    for (const spec of model.inputs) {
+      const data = feeds[spec.name];
+      const known = wrapped.get(spec.name);
+      if (known !== undefined && known.data === data && known.batch === batch && data.length === sampleSize(spec) * batch) continue;
+      const checked = feedFor(feeds, spec, batch, model);
+      input[spec.name] = new ort.Tensor('float32', checked, batchShape(spec, batch));
+      wrapped.set(spec.name, { data: checked === data ? data : new Float32Array(0), batch });
+    }
     const out = ready.run(input, fetches, noOptions);
     const result: Feeds = {};
     for (const spec of model.outputs) result[spec.name] = out[spec.name]!.data as Float32Array;
