@@ -68,6 +68,8 @@ export * from './graph/NodeRegistry.js';
 export * from './graph/loadLaunchFile.js';
 export * from './graph/Graph.js';
 export * from './graph/runGraph.js';
+export * from './graph/setNodeParameters.js';
+export { runningGraphs } from './graph/runningGraphs.js';
 export * from './diagnostics/GraphDiagnostics.js';
 export * from './diagnostics/toDiagnosticArray.js';
 export * from './diagnostics/DiagnosticsPublisher.js';

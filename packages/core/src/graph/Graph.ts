@@ -3,6 +3,10 @@ import type { GraphDiagnostics, NodeStatus } from '../diagnostics/GraphDiagnosti
 import type { DiagnosticsPublisher } from '../diagnostics/DiagnosticsPublisher.js';
 import type { Logger } from '../node/NodeDefinition.js';
 import type { NodeRuntime } from '../node/NodeRuntime.js';
+import { ParameterError } from '../errors/ParameterError.js';
+import { trackGraph } from './runningGraphs.js';
+import { setNodeParameters } from './setNodeParameters.js';
+import type { SetParametersResult } from './setNodeParameters.js';
 
 /** A node whose lifecycle transition failed; the rest of the graph keeps running. */
 export interface NodeFailure {
@@ -24,6 +28,7 @@ export class Graph {
     this.nodes = nodes;
     this.#clock = options.clock;
     this.#log = options.logger;
+    trackGraph(this, true);
   }
 
   /** Transitions that failed so far. */
@@ -37,6 +42,21 @@ export class Graph {
     if (exact !== undefined) return exact;
     const byName = this.nodes.filter((n) => n.name === name);
     return byName.length === 1 ? byName[0] : undefined;
+  }
+
+  /**
+   * Sets parameters of one node (by full name or unambiguous name), validated against its declared specs;
+   * applied by reconfiguring that node (see `setNodeParameters`). Rejects with a ParameterError naming node,
+   * parameter and what is allowed.
+   */
+  setParameters(nodeName: string, values: Readonly<Record<string, unknown>>): Promise<SetParametersResult> {
+    const node = this.node(nodeName);
+    if (node === undefined) {
+      return Promise.reject(
+        new ParameterError(`no node ${nodeName} in this graph`, { context: { node: nodeName, expected: `one of ${this.nodes.map((n) => n.fullName).join(', ')}` } }),
+      );
+    }
+    return setNodeParameters(node, values);
   }
 
   /** Configures every unconfigured node; one failing is logged and recorded, the others go on. */
@@ -105,6 +125,7 @@ export class Graph {
   /** Deactivates and shuts down every node (in reverse start order). Safe to call twice. */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
+      trackGraph(this, false);
       this.#publisher?.stop();
       for (const node of [...this.nodes].reverse()) await node.shutdown();
     })();
