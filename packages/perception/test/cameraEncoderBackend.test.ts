@@ -1,6 +1,8 @@
 import { LocalTransport, NodeRuntime, SensorDataQoS, SimClock, type FeatureTokens, type Image, type Logger } from '@sensorium/core';
 import { describe, expect, it } from 'vitest';
-import { cameraEncoder } from '../src/index.js';
+import { initBackend } from '@sensorium/ml';
+import { cameraEncoder, VitEncoder } from '../src/index.js';
+import { VitWorker } from '../src/camera/VitWorker.js';
 
 const SMALL = { image_size: 64, width: 32, depth: 1, heads: 2 };
 
@@ -102,5 +104,23 @@ describe('camera_encoder backends', () => {
     const err = maxRelative(int8.tokens, fp32.tokens);
     expect(err).toBeGreaterThan(0);
     expect(err).toBeLessThan(0.05);
+  });
+
+  it('VitWorker: encodes as the encoder does; once terminated it is not alive and rejects (the node then goes inline)', async () => {
+    await initBackend({ prefer: ['wasm'], log: () => {} });
+    const vit = new VitEncoder({ imageSize: 64, dim: 32, depth: 1, heads: 2 });
+    const worker = await VitWorker.start(vit);
+    expect(worker.backend).toBe('wasm');
+    const patches = new Float32Array(64 * 64 * 3).map((_, i) => Math.sin(i * 0.37));
+    const want = vit.encode(patches);
+    const got = await worker.encode(patches);
+    expect(Array.from(got.tokens)).toEqual(Array.from(want.tokens));
+    expect(got.obstacleAhead).toBe(want.obstacleAhead);
+    expect(worker.alive).toBe(true);
+    await worker.terminate();
+    await worker.terminate(); // twice-safe
+    expect(worker.alive).toBe(false);
+    await expect(worker.encode(patches)).rejects.toThrow(/terminated/);
+    vit.dispose();
   });
 });

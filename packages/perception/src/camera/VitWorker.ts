@@ -45,8 +45,20 @@ export class VitWorker {
       if (reply.kind === 'encoded') p.resolve({ tokens: reply.tokens, obstacleAhead: reply.obstacleAhead, computeMs: reply.computeMs });
       else p.reject(new SensoriumError('camera encoder worker failed', { context: { field: 'camera_vit', actual: reply.message } }));
     });
-    worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', (code) => this.failAll(new SensoriumError('camera encoder worker exited', { context: { actual: `exit code ${code}` } })));
+    // a dead worker answers nothing: mark it so `encode` rejects at once and the node can go inline
+    worker.on('error', (error) => {
+      this.terminated = true;
+      this.failAll(error);
+    });
+    worker.on('exit', (code) => {
+      this.terminated = true;
+      this.failAll(new SensoriumError('camera encoder worker exited', { context: { actual: `exit code ${code}` } }));
+    });
+  }
+
+  /** False once the worker crashed, exited or was terminated. */
+  get alive(): boolean {
+    return !this.terminated;
   }
 
   /** Frames sent and not answered yet. */

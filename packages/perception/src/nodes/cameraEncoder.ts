@@ -93,6 +93,15 @@ export const cameraEncoder = defineNode({
             (error: unknown) => {
               if (stopped) return;
               ctx.diagnostics.drop(ctx.resolve('camera/image_raw'), 'worker_error', error);
+              if (!w.alive && worker === w) {
+                // the worker died: keep the camera going on the event loop
+                ctx.log.error(`camera_vit: worker thread failed (${error instanceof Error ? error.message : String(error)}); encoding inline`);
+                worker = undefined;
+                ctx.diagnostics.gauge('encoder_thread', 'inline');
+                inFlight = false;
+                queued.header = undefined;
+                return;
+              }
               next(w);
             },
           );
