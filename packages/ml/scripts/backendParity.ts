@@ -6,7 +6,12 @@
  * percent of the speed limits, 1 m/s and 2 rad/s — twice as strict as "of the command range"; the 1 %
  * budget is on the mean, the max is reported too), with the camera ViT's int8 drift included.
  *
- *   npx tsx packages/ml/scripts/backendParity.ts [--int8] [--duration S] [--json OUT] [scenario ...]
+ * With --seeds N, each scenario instead runs with N simulator seeds (its own and the next N−1) on both
+ * sides, and the table gives pass counts: closed loop, float-rounding differences between backends grow
+ * into different trajectories within seconds, so for a scenario the stack only just passes, one run per
+ * side says little; pass rates over seeds are what should match.
+ *
+ *   npx tsx packages/ml/scripts/backendParity.ts [--int8] [--seeds N] [--duration S] [--json OUT] [scenario ...]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,7 +22,7 @@ import { commandDifference, loadScenarioFile, runStack, scenarioFiles, stackFor,
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { int8: { type: 'boolean', default: false }, duration: { type: 'string' }, json: { type: 'string' } },
+  options: { int8: { type: 'boolean', default: false }, seeds: { type: 'string' }, duration: { type: 'string' }, json: { type: 'string' } },
 });
 const int8 = values.int8;
 const a: Record<string, string> = int8 ? { backend: 'onnxruntime', precision: 'fp32' } : { backend: 'auto' };
@@ -47,8 +52,36 @@ function actionError(x: readonly [number, number, number][], y: readonly [number
   return { maxPct: 100 * max, meanPct: n === 0 ? 0 : (100 * sum) / n, n };
 }
 
-const rows: Row[] = [];
 const registry = createNodeRegistry();
+if (values.seeds !== undefined) {
+  const n = Number(values.seeds);
+  const table: { name: string; seeds: number[]; a: boolean[]; b: boolean[]; scoreA: number[]; scoreB: number[] }[] = [];
+  console.log(`${'scenario'.padEnd(26)} seeds      ${la} passes   ${lb} passes   mean score ${la} / ${lb}`);
+  for (const file of scenarioFiles(positionals)) {
+    const base = loadScenarioFile(file, duration === undefined ? {} : { duration });
+    const row = { name: base.name, seeds: [] as number[], a: [] as boolean[], b: [] as boolean[], scoreA: [] as number[], scoreB: [] as number[] };
+    for (let k = 0; k < n; k++) {
+      const scenario = { ...base, seed: base.seed + k };
+      const ra = await runStack(scenario, a);
+      const rb = await runStack(scenario, b);
+      row.seeds.push(scenario.seed);
+      row.a.push(ra.result.passed);
+      row.b.push(rb.result.passed);
+      row.scoreA.push(ra.result.metrics.drivingScore);
+      row.scoreB.push(rb.result.metrics.drivingScore);
+    }
+    table.push(row);
+    const count = (xs: boolean[]): string => `${xs.filter(Boolean).length}/${xs.length}`;
+    const avg = (xs: number[]): string => (xs.reduce((x, y) => x + y, 0) / xs.length).toFixed(2);
+    console.log(`${base.name.padEnd(26)} ${`${row.seeds[0]}–${row.seeds.at(-1)}`.padEnd(10)} ${count(row.a).padEnd(12)} ${count(row.b).padEnd(12)} ${avg(row.scoreA)} / ${avg(row.scoreB)}`);
+  }
+  const total = (pick: (r: (typeof table)[number]) => boolean[]): string => `${table.reduce((x, r) => x + pick(r).filter(Boolean).length, 0)}/${table.reduce((x, r) => x + pick(r).length, 0)}`;
+  console.log(`${la}: ${total((r) => r.a)} runs passed; ${lb}: ${total((r) => r.b)}`);
+  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(table, null, 2)}\n`);
+  process.exit(0);
+}
+
+const rows: Row[] = [];
 const pad = (s: string, n: number): string => s.padEnd(n);
 console.log(`${pad('scenario', 26)} ${pad(la, 22)} ${pad(lb, 22)} same  max|Δcmd| m/s, rad/s${int8 ? '   action err max/mean % (replay fidelity)' : ''}`);
 for (const file of scenarioFiles(positionals)) {
