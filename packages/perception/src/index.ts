@@ -8,6 +8,7 @@ export * from './pointcloud/ransacPlane.js';
 export * from './pointcloud/GroundPlaneFitter.js';
 export * from './pointcloud/EuclideanClusterer.js';
 export * from './pointcloud/Obstacle.js';
+export * from './pointcloud/StructureSplitter.js';
 export * from './pointcloud/sectorRanges.js';
 export * from './pointcloud/extractXyz.js';
 export * from './pointcloud/PointCloudPipeline.js';

@@ -42,6 +42,7 @@ describe('perception nodes', () => {
     const obstacles = collect<Detection3DArray>(transport, '/perception/obstacles', 'vision_msgs/msg/Detection3DArray');
     const sectors = collect<SectorRanges>(transport, '/perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges');
     const tokens = collect<FeatureTokens>(transport, '/perception/lidar/tokens', 'sensorium_msgs/msg/FeatureTokens');
+    const structures = collect<Detection3DArray>(transport, '/perception/lidar/structures', 'vision_msgs/msg/Detection3DArray');
     await node.configure();
     node.activate();
     const points = transport.advertise('/lidar/points', 'sensor_msgs/msg/PointCloud2');
@@ -53,6 +54,18 @@ describe('perception nodes', () => {
     expect(obstacles[0]!.header.stamp).toEqual(sectors[0]!.header.stamp);
     expect(obstacles[0]!.detections.length).toBeGreaterThan(0);
     expect(sectors[0]!.ranges).toHaveLength(36);
+    // the room's walls: one detection of class structure on perception/obstacles (7 × 14 m), and in
+    // segments of at most 1 m (+ a voxel) on perception/lidar/structures, same stamp
+    const outline = obstacles[0]!.detections.filter((d) => d.results[0]!.hypothesis.class_id === 'structure');
+    expect(outline.some((d) => d.bbox.size.y > 10)).toBe(true);
+    expect(obstacles[0]!.detections.some((d) => d.results[0]!.hypothesis.class_id === 'obstacle')).toBe(true);
+    expect(structures).toHaveLength(1);
+    expect(structures[0]!.header.stamp).toEqual(sectors[0]!.header.stamp);
+    expect(structures[0]!.detections.length).toBeGreaterThan(20);
+    for (const d of structures[0]!.detections) {
+      expect(d.results[0]!.hypothesis.class_id).toBe('structure');
+      expect(Math.max(d.bbox.size.x, d.bbox.size.y)).toBeLessThanOrEqual(1.1);
+    }
     expect(tokens).toHaveLength(0); // off by default
     const weights = { header: { stamp: { sec: 5, nanosec: 0 }, frame_id: '' }, modalities: ['vision', 'lidar'], weights: Float32Array.of(0.5, 0.5), stale: [false, false] };
     gating.publish({ ...weights, active_modules: ['gating_network', 'lidar_point_encoder'] });

@@ -241,3 +241,61 @@ describe('PointCloudPipeline', () => {
     expect(r2.obstacles).toEqual([]);
   });
 });
+
+describe('structures (walls) vs obstacles', () => {
+  /** A 6 × 8 m walled room around the sensor (walls 1.2 m high, one joined cluster), a floor, and a 0.4 m box 2 m ahead. */
+  function room(seed: number): Float32Array {
+    const rng = createRng(seed);
+    const pts: number[] = [];
+    for (let i = 0; i < 20000; i++) pts.push(-2.9 + rng() * 5.8, -3.9 + rng() * 7.8, -0.5 + (rng() - 0.5) * 0.02);
+    const wall = (x0: number, y0: number, x1: number, y1: number): void => {
+      for (let i = 0; i < 3000; i++) {
+        const t = rng();
+        pts.push(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, -0.45 + rng() * 1.2);
+      }
+    };
+    wall(-3, -4, 3, -4); wall(3, -4, 3, 4); wall(3, 4, -3, 4); wall(-3, 4, -3, -4);
+    for (let i = 0; i < 400; i++) pts.push(2 + rng() * 0.4, -0.2 + rng() * 0.4, -0.45 + rng() * 0.4);
+    return Float32Array.from(pts);
+  }
+
+  it('the room outline is one structure cluster, reported in ≤ 1 m segments; the box stays an obstacle', () => {
+    const xyz = room(1);
+    const res = new PointCloudPipeline().process(xyz, xyz.length / 3);
+    const kinds = res.obstacles.map((o) => o.kind).sort();
+    expect(kinds).toEqual(['obstacle', 'structure']);
+    const box = res.obstacles.find((o) => o.kind === 'obstacle')!;
+    expect(box.center[0]).toBeCloseTo(2.2, 0);
+    expect(Math.max(box.size[0], box.size[1])).toBeLessThan(0.6);
+    const outline = res.obstacles.find((o) => o.kind === 'structure')!;
+    expect(outline.size[0]).toBeGreaterThan(5.5);
+    // 28 m of wall in 1 m cells: about 28 segments (corners share cells), each at most one cell (plus a voxel) across
+    expect(res.structures.length).toBeGreaterThanOrEqual(24);
+    expect(res.structures.length).toBeLessThanOrEqual(40);
+    for (const s of res.structures) {
+      expect(s.kind).toBe('structure');
+      expect(Math.max(s.size[0], s.size[1])).toBeLessThanOrEqual(1.1);
+    }
+    // the nearest segment is the nearest wall (3 m to the side walls at x = ±3), as the outline's nearest point says
+    expect(res.structures[0]!.nearestDistance).toBeCloseTo(outline.nearestDistance, 5);
+    expect(outline.nearestDistance).toBeCloseTo(2.95, 0);
+    // every structure voxel lands in exactly one segment
+    expect(res.structures.reduce((n, s) => n + s.points, 0)).toBeLessThanOrEqual(outline.points);
+    expect(res.structures.reduce((n, s) => n + s.points, 0)).toBeGreaterThan(outline.points * 0.97);
+  });
+
+  it('a long wall that does not enclose the sensor is a structure by size; a small cluster around the sensor is one too', () => {
+    const rng = createRng(3);
+    const pts: number[] = [];
+    for (let i = 0; i < 5000; i++) pts.push((rng() - 0.5) * 12, (rng() - 0.5) * 12, -0.5);
+    for (let i = 0; i < 1200; i++) pts.push(4, -3 + 6 * rng(), -0.3 + rng());
+    for (let i = 0; i < 600; i++) {
+      const a = rng() * 2 * Math.PI;
+      pts.push(0.8 * Math.cos(a), 0.8 * Math.sin(a), -0.3 + rng());
+    }
+    const xyz = Float32Array.from(pts);
+    const res = new PointCloudPipeline({ structures: { maxObstacleSize: 3 } }).process(xyz, xyz.length / 3);
+    expect(res.obstacles.map((o) => o.kind)).toEqual(['structure', 'structure']);
+    expect(res.structures.length).toBeGreaterThanOrEqual(6 + 4);
+  });
+});

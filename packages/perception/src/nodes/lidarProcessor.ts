@@ -39,10 +39,13 @@ export const lidarProcessor = defineNode({
     ground_distance: double(0.15, { min: 0.005, max: 1, description: 'RANSAC inlier distance to the ground plane, m' }),
     ground_iterations: integer(100, { min: 1, max: 10_000, description: 'RANSAC iterations' }),
     ground_max_angle_deg: double(10, { min: 0, max: 90, description: 'max angle between ground normal and the frame z axis, deg' }),
+    ground_strategy: string('lowest', { choices: ['lowest', 'largest'] as const, description: 'lowest = the lowest well-supported surface (a floor seen between clutter); largest = the best-supported plane (plain RANSAC)' }),
     ground_max_range: double(10, { min: 0.5, max: 1000, description: 'only points within this horizontal range fit the ground, m' }),
     cluster_tolerance: double(0.35, { min: 0.01, max: 5, description: 'Euclidean cluster distance, m' }),
     cluster_min_points: integer(3, { min: 1, max: 1_000_000, description: 'smallest cluster kept (voxels)' }),
     cluster_max_points: integer(50_000, { min: 1, max: 10_000_000, description: 'largest cluster kept (voxels)' }),
+    max_obstacle_size: double(3, { min: 0.1, max: 100, description: 'a cluster with a horizontal box side over this, or around the sensor, is a structure (walls), m' }),
+    structure_segment: double(1, { min: 0.1, max: 20, description: 'structures are published on perception/lidar/structures in segments this size across, m' }),
     sectors: integer(36, { min: 4, max: 3600, description: 'sector count of perception/lidar/sectors (sector 0 centred ahead)' }),
     sector_range_max: double(20, { min: 0.5, max: 1000, description: 'ignore points beyond this horizontal range in sectors, m' }),
     seed: integer(1, { min: 0, max: 2 ** 31 - 1, description: 'RANSAC seed (same cloud, same answer)' }),
@@ -58,6 +61,7 @@ export const lidarProcessor = defineNode({
   outputs: [
     { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor' },
     { topic: 'perception/lidar/sectors', type: 'sensorium_msgs/msg/SectorRanges', qos: 'sensor' },
+    { topic: 'perception/lidar/structures', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor', description: 'walls and other structures in segments (class_id structure)' },
     { topic: 'perception/lidar/tokens', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor' },
   ],
   async configure(ctx) {
@@ -66,9 +70,10 @@ export const lidarProcessor = defineNode({
       crop: { min: p.crop_min as [number, number, number], max: p.crop_max as [number, number, number] },
       minRange: p.min_range,
       voxelSize: p.voxel_size,
-      ground: { distanceThreshold: p.ground_distance, maxIterations: p.ground_iterations, maxAngleRad: p.ground_max_angle_deg * deg, maxRange: p.ground_max_range, seed: p.seed },
+      ground: { distanceThreshold: p.ground_distance, maxIterations: p.ground_iterations, maxAngleRad: p.ground_max_angle_deg * deg, maxRange: p.ground_max_range, seed: p.seed, strategy: p.ground_strategy as 'lowest' | 'largest' },
       cluster: { tolerance: p.cluster_tolerance, minPoints: p.cluster_min_points, maxPoints: p.cluster_max_points },
       sectors: { count: p.sectors, rangeMax: p.sector_range_max },
+      structures: { maxObstacleSize: p.max_obstacle_size, segment: p.structure_segment },
     });
     // The encoder (and its inference session) are set up at configure, though the gate keeps it off most of
     // the time: its tokens must be there the moment an obstacle onset switches it on, and a load finishing
@@ -118,6 +123,7 @@ export const lidarProcessor = defineNode({
       activate() {
         const obstacles = ctx.advertise('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS);
         const sectors = ctx.advertise('perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', SensorDataQoS);
+        const structures = ctx.advertise('perception/lidar/structures', 'vision_msgs/msg/Detection3DArray', SensorDataQoS);
         const tokens = ctx.advertise('perception/lidar/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
         const sub = new Subscription();
         sub.add(
@@ -145,8 +151,11 @@ export const lidarProcessor = defineNode({
                 // same stamp on both: the fusion node pairs them with approximateTimeSync
                 sectors.publish({ header, angle_min: -Math.PI / n, angle_increment: (2 * Math.PI) / n, ranges: result.sectorRanges.slice() });
                 obstacles.publish(toDetections(header, result.obstacles));
+                structures.publish(toDetections(header, result.structures));
                 ctx.diagnostics.stage('pointcloud_pipeline', performance.now() - t0, cloud.header.stamp);
                 ctx.diagnostics.gauge('obstacles', result.obstacles.length);
+                ctx.diagnostics.gauge('structure_segments', result.structures.length);
+                ctx.diagnostics.gauge('ground_strategy', pipeline.groundStrategy);
                 if (encoderActive && encoder !== undefined) {
                   const t1 = performance.now();
                   const data = encoder.encoder.encodeWith(encoder.session, result.voxelXyz, result.voxels, result.groundMask);
@@ -181,7 +190,10 @@ export const lidarProcessor = defineNode({
   },
 });
 
-/** Obstacles as vision_msgs: bbox centre/size, one hypothesis `obstacle` whose pose is the cluster's nearest point. */
+/**
+ * Obstacles as vision_msgs: bbox centre/size, one hypothesis whose class_id is the kind (`obstacle` or
+ * `structure`) and whose pose is the cluster's nearest point.
+ */
 export function toDetections(header: Header, obstacles: readonly Obstacle[]): Detection3DArray {
   const identity = { x: 0, y: 0, z: 0, w: 1 };
   const covariance = new Float64Array(36);
@@ -191,7 +203,7 @@ export function toDetections(header: Header, obstacles: readonly Obstacle[]): De
     bbox: { center: { position: { x: o.center[0], y: o.center[1], z: o.center[2] }, orientation: identity }, size: { x: o.size[0], y: o.size[1], z: o.size[2] } },
     results: [
       {
-        hypothesis: { class_id: 'obstacle', score: 1 },
+        hypothesis: { class_id: o.kind, score: 1 },
         pose: { pose: { position: { x: o.nearestPoint[0], y: o.nearestPoint[1], z: o.nearestPoint[2] }, orientation: identity }, covariance },
       },
     ],

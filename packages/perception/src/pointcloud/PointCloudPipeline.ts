@@ -1,9 +1,10 @@
 import { cropBox, type Box3 } from './cropBox.js';
 import { EuclideanClusterer } from './EuclideanClusterer.js';
-import { summarizeClusters, type Obstacle } from './Obstacle.js';
+import type { Obstacle } from './Obstacle.js';
 import { GroundPlaneFitter } from './GroundPlaneFitter.js';
 import type { PlaneResult } from './ransacPlane.js';
 import { sectorRanges } from './sectorRanges.js';
+import { DEFAULT_STRUCTURE_OPTIONS, StructureSplitter, type StructureOptions } from './StructureSplitter.js';
 import { VoxelGrid } from './VoxelGrid.js';
 
 export interface PointCloudPipelineOptions {
@@ -33,6 +34,8 @@ export interface PointCloudPipelineOptions {
   minRange: number;
   cluster: { tolerance: number; minPoints: number; maxPoints: number };
   sectors: { count: number; rangeMax: number };
+  /** Which clusters are structures (walls, a room's outline) and how they are segmented. */
+  structures: StructureOptions;
 }
 
 export const DEFAULT_POINTCLOUD_OPTIONS: Readonly<PointCloudPipelineOptions> = Object.freeze<PointCloudPipelineOptions>({
@@ -42,6 +45,7 @@ export const DEFAULT_POINTCLOUD_OPTIONS: Readonly<PointCloudPipelineOptions> = O
   minRange: 0.3,
   cluster: { tolerance: 0.35, minPoints: 3, maxPoints: 50_000 },
   sectors: { count: 36, rangeMax: 20 },
+  structures: DEFAULT_STRUCTURE_OPTIONS,
 });
 
 /** Options with every group optional; missing values come from {@link DEFAULT_POINTCLOUD_OPTIONS}. */
@@ -52,6 +56,7 @@ export interface PointCloudPipelineInit {
   ground?: Partial<PointCloudPipelineOptions['ground']>;
   cluster?: Partial<PointCloudPipelineOptions['cluster']>;
   sectors?: Partial<PointCloudPipelineOptions['sectors']>;
+  structures?: Partial<StructureOptions>;
 }
 
 export interface PointCloudResult {
@@ -60,8 +65,10 @@ export interface PointCloudResult {
   voxels: number;
   /** Ground plane in the cloud frame (normal up), undefined when none fits the constraint. */
   ground: PlaneResult | undefined;
-  /** Nearest first. */
+  /** One per cluster, nearest first; `kind` tells obstacles from structures (walls, the room's outline). */
   obstacles: Obstacle[];
+  /** The structure clusters cut into segments (≤ `structures.segment` across), nearest first. */
+  structures: Obstacle[];
   /** Min horizontal range per sector (view into a reused buffer), sector 0 centred ahead, counter-clockwise. */
   sectorRanges: Float32Array;
   /** Downsampled points (view, valid until the next call) and which are ground. */
@@ -79,6 +86,7 @@ export class PointCloudPipeline {
   readonly options: PointCloudPipelineOptions;
   private readonly voxelGrid: VoxelGrid;
   private readonly clusterer: EuclideanClusterer;
+  private readonly splitter: StructureSplitter;
   private readonly groundFitter = new GroundPlaneFitter();
   private groundAxis: readonly [number, number, number] | undefined;
   private cropped = new Float32Array(0);
@@ -96,9 +104,11 @@ export class PointCloudPipeline {
       ground: { ...d.ground, ...options.ground },
       cluster: { ...d.cluster, ...options.cluster },
       sectors: { ...d.sectors, ...options.sectors },
+      structures: { ...d.structures, ...options.structures },
     };
     this.voxelGrid = new VoxelGrid(this.options.voxelSize);
     this.clusterer = new EuclideanClusterer(this.options.cluster);
+    this.splitter = new StructureSplitter(this.options.structures);
     this.sectors = new Float32Array(this.options.sectors.count);
   }
 
@@ -155,7 +165,7 @@ export class PointCloudPipeline {
     const skip = ground === undefined ? undefined : this.mask;
     if (ground === undefined) this.mask.fill(0, 0, voxels);
     const clusters = this.clusterer.extract(this.voxels, voxels, skip);
-    const obstacles = summarizeClusters(this.voxels, clusters);
+    const { obstacles, structures } = this.splitter.split(this.voxels, clusters);
     sectorRanges(this.voxels, voxels, skip, { sectors: o.sectors.count, rangeMax: o.sectors.rangeMax }, this.sectors);
     return {
       inputPoints: count,
@@ -163,6 +173,7 @@ export class PointCloudPipeline {
       voxels,
       ground,
       obstacles,
+      structures,
       sectorRanges: this.sectors,
       voxelXyz: this.voxels.subarray(0, voxels * 3),
       groundMask: this.mask.subarray(0, voxels),
