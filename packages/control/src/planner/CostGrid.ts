@@ -149,15 +149,15 @@ export class CostGrid {
   }
 
   /**
-   * Keeps (x, y) within the middle half of the window: when it is farther than a quarter side from the
-   * centre, the window moves by whole cells so (x, y) is central again. Returns whether it moved.
+   * Keeps (x, y) near the window's centre: when it is farther than `slack` (default a quarter side) from it,
+   * the window moves by whole cells so (x, y) is central again. Returns whether it moved.
    */
-  recentre(x: number, y: number): boolean {
+  recentre(x: number, y: number, slack = (this.cells * this.options.resolution) / 4): boolean {
     const r = this.options.resolution;
     const side = this.cells * r;
     const cx = this.originX + side / 2;
     const cy = this.originY + side / 2;
-    if (Math.abs(x - cx) <= side / 4 && Math.abs(y - cy) <= side / 4) return false;
+    if (Math.abs(x - cx) <= slack && Math.abs(y - cy) <= slack) return false;
     const shiftX = Math.round((x - cx) / r);
     const shiftY = Math.round((y - cy) / r);
     const n = this.cells;

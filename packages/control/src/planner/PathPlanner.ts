@@ -62,6 +62,7 @@ export class PathPlanner {
   readonly options: PathPlannerOptions;
   readonly grid: CostGrid;
   readonly astar: AStarPlanner;
+  /** The goal in odom, refreshed by `moveGoal` whenever map→odom changes. */
   private goal: { x: number; y: number } | undefined;
   readonly pose = { x: 0, y: 0, yaw: 0 };
   private havePose = false;
@@ -96,6 +97,13 @@ export class PathPlanner {
 
   get goalInOdom(): { x: number; y: number } | undefined {
     return this.goal;
+  }
+
+  /** The goal's odom position changed (a newer map→odom): the next replan goes there. */
+  moveGoal(x: number, y: number): void {
+    if (this.goal === undefined || !Number.isFinite(x) || !Number.isFinite(y)) return;
+    this.goal.x = x;
+    this.goal.y = y;
   }
 
   clearGoal(): void {
@@ -184,10 +192,15 @@ export class PathPlanner {
     this.markAcross(bearing, o.contactDistance, o.contactWidth, nowSec + o.contactMemory);
   }
 
-  /** The camera's obstacle-ahead probability: at or above the threshold, the segment ahead is marked. */
+  /**
+   * The camera's obstacle-ahead probability: at or above the threshold the segment ahead is marked — unless
+   * the LiDAR already holds an obstacle in the corridor ahead (up to `visionDistance` + 1.5 m): the camera's
+   * score says "something ahead", not where, so it only adds what the LiDAR misses (glass, black surfaces).
+   */
   vision(score: number, nowSec: number): boolean {
     const o = this.options;
     if (!this.havePose || !(score >= o.visionThreshold)) return false;
+    if (this.lidarSeesAhead(o.visionDistance + 1.5, o.visionWidth / 2)) return false;
     this.markAcross(0, o.visionDistance, o.visionWidth, nowSec + o.visionMemory);
     return true;
   }
@@ -196,9 +209,18 @@ export class PathPlanner {
   replan(nowSec: number): PlanStatus {
     if (this.goal === undefined) return 'no_goal';
     if (!this.havePose) return 'no_pose';
-    this.grid.recentre(this.pose.x, this.pose.y);
-    this.grid.updateDistances(nowSec);
-    const failure = this.astar.plan(this.pose.x, this.pose.y, this.goal.x, this.goal.y);
+    // The window leans towards the goal (its centre up to a quarter side from the robot, moved when an eighth
+    // off), and a goal beyond it is planned to on the window's edge: a rolling window plans as far as it sees.
+    const grid = this.grid;
+    const res = grid.options.resolution;
+    const side = grid.cells * res;
+    const q = side / 4;
+    const { x, y } = this.pose;
+    grid.recentre(x + clamp(this.goal.x - x, -q, q), y + clamp(this.goal.y - y, -q, q), side / 8);
+    grid.updateDistances(nowSec);
+    const gx = clamp(this.goal.x, grid.originX + res, grid.originX + side - res);
+    const gy = clamp(this.goal.y, grid.originY + res, grid.originY + side - res);
+    const failure = this.astar.plan(x, y, gx, gy);
     if (failure !== undefined) return failure;
     this.updateCarrot();
     return 'planned';
@@ -207,6 +229,21 @@ export class PathPlanner {
   /** Moves the carrot along the last path for the current pose (between replans); false without a path. */
   updateCarrot(): boolean {
     return carrotOnPath(this.astar.path, this.astar.length, this.pose.x, this.pose.y, this.options.lookahead, this.carrot);
+  }
+
+  /** Whether a LiDAR-occupied cell lies in the corridor `length` ahead, `halfWidth` to each side. */
+  private lidarSeesAhead(length: number, halfWidth: number): boolean {
+    const grid = this.grid;
+    const res = grid.options.resolution;
+    const c = Math.cos(this.pose.yaw);
+    const s = Math.sin(this.pose.yaw);
+    for (let a = 0.3; a <= length; a += res) {
+      for (let l = -halfWidth; l <= halfWidth; l += res) {
+        const k = grid.cellOf(this.pose.x + c * a - s * l, this.pose.y + s * a + c * l);
+        if (k >= 0 && grid.occupancy[k]! >= 0.5) return true;
+      }
+    }
+    return false;
   }
 
   /** Marks a segment `width` wide, centred `distance` from base_link along `bearing` and across it. */
@@ -225,4 +262,8 @@ export class PathPlanner {
     this.p0.x = cx;
     this.p0.y = cy;
   }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
 }

@@ -78,6 +78,8 @@ export const plannerNode = defineNode({
     });
     const frames = new MapToOdom();
     const goalOdom = { x: 0, y: 0 };
+    // The goal as given: re-expressed in odom before each replan, since map→odom may arrive (or drift) after it.
+    const goalGiven = { frame: 'map', x: 0, y: 0 };
     const pointsTopic = ctx.resolve('lidar/points');
     let xs = new Float32Array(0);
     let ys = new Float32Array(0);
@@ -106,6 +108,9 @@ export const plannerNode = defineNode({
                 const { x, y } = goal.pose.position;
                 frames.toOdom(frame, x, y, goalOdom);
                 const rejected = planner.setGoal(x, y, frame, goalOdom.x, goalOdom.y, ctx.clock.nowSec());
+                goalGiven.frame = frame;
+                goalGiven.x = x;
+                goalGiven.y = y;
                 haveCarrot = false;
                 if (rejected !== undefined) {
                   ctx.log.warn(`goal rejected: ${rejected}`, { topic: ctx.resolve('goal_pose') });
@@ -195,6 +200,8 @@ export const plannerNode = defineNode({
               mapSafe(ctx, 'plan', () => {
                 if (!planner.hasGoal) return;
                 const started = performance.now();
+                frames.toOdom(goalGiven.frame, goalGiven.x, goalGiven.y, goalOdom);
+                planner.moveGoal(goalOdom.x, goalOdom.y);
                 const status = planner.replan(ctx.clock.nowSec());
                 ctx.diagnostics.stage('planner', performance.now() - started);
                 if (status !== lastStatus) {

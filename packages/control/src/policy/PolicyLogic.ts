@@ -40,6 +40,13 @@ export interface PolicyOptions {
    * goal itself; the goal still decides when the robot has arrived. Default 1 s.
    */
   carrotTimeout?: number;
+  /**
+   * When the target (carrot or goal) is more than this off the heading (rad), the robot turns in place
+   * (linear 0, yaw rate at least `rotateSpeed` towards it) instead of driving on: the head, trained to cruise,
+   * otherwise pushes forward into whatever the planner is routing it away from. Default π/3.
+   */
+  rotateThreshold?: number;
+  rotateSpeed?: number;
 }
 
 export interface PolicyCommand {
@@ -204,6 +211,12 @@ export class PolicyLogic {
     const cap = this.options.approachGain * this.goalDistance;
     cmd.linear = Math.max(-cap, Math.min(cap, action.linear));
     cmd.angular = action.angular;
+    const bearing = Math.atan2(this.goalInBase.y, this.goalInBase.x);
+    if (Math.abs(bearing) > (this.options.rotateThreshold ?? Math.PI / 3)) {
+      const speed = Math.max(Math.abs(action.angular), this.options.rotateSpeed ?? 0.8);
+      cmd.linear = 0;
+      cmd.angular = bearing > 0 ? speed : -speed;
+    }
     cmd.state = 'driving';
     return cmd;
   }
