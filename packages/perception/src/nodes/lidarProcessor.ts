@@ -11,9 +11,11 @@ import {
   type Detection3D,
   type Detection3DArray,
   type Header,
+  type Pose,
 } from '@sensorium/core';
 import { inferenceParams, initBackend, openModelSession, type InferenceSession } from '@sensorium/ml';
 import { extractXyz } from '../pointcloud/extractXyz.js';
+import type { Plane } from '../pointcloud/fitPlane.js';
 import type { Obstacle } from '../pointcloud/Obstacle.js';
 import { PointCloudPipeline } from '../pointcloud/PointCloudPipeline.js';
 import { PointEncoder } from '../pointcloud/PointEncoder.js';
@@ -61,6 +63,7 @@ export const lidarProcessor = defineNode({
   outputs: [
     { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor' },
     { topic: 'perception/lidar/sectors', type: 'sensorium_msgs/msg/SectorRanges', qos: 'sensor' },
+    { topic: 'perception/lidar/ground', type: 'geometry_msgs/msg/PoseStamped', qos: 'sensor', description: 'ground plane: position = foot of the sensor origin on it, orientation takes +z to the normal (only when one is found)' },
     { topic: 'perception/lidar/structures', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor', description: 'walls and other structures in segments (class_id structure)' },
     { topic: 'perception/lidar/tokens', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor' },
   ],
@@ -124,6 +127,7 @@ export const lidarProcessor = defineNode({
         const obstacles = ctx.advertise('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS);
         const sectors = ctx.advertise('perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', SensorDataQoS);
         const structures = ctx.advertise('perception/lidar/structures', 'vision_msgs/msg/Detection3DArray', SensorDataQoS);
+        const groundOut = ctx.advertise('perception/lidar/ground', 'geometry_msgs/msg/PoseStamped', SensorDataQoS);
         const tokens = ctx.advertise('perception/lidar/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
         const sub = new Subscription();
         sub.add(
@@ -148,6 +152,8 @@ export const lidarProcessor = defineNode({
                 const result = pipeline.process(xyz, count);
                 const header: Header = { stamp: cloud.header.stamp, frame_id: cloud.header.frame_id };
                 const n = result.sectorRanges.length;
+                ctx.diagnostics.gauge('ground_inliers', result.ground?.inliers ?? 0);
+                if (result.ground !== undefined) groundOut.publish({ header, pose: planeToPose(result.ground) });
                 // same stamp on both: the fusion node pairs them with approximateTimeSync
                 sectors.publish({ header, angle_min: -Math.PI / n, angle_increment: (2 * Math.PI) / n, ranges: result.sectorRanges.slice() });
                 obstacles.publish(toDetections(header, result.obstacles));
@@ -189,6 +195,30 @@ export const lidarProcessor = defineNode({
     };
   },
 });
+
+/**
+ * A plane as a pose: position = the point of the plane nearest the frame origin (−d·n), orientation = the
+ * shortest rotation taking +z to the normal (so the pose's z axis is the plane's "up").
+ */
+export function planeToPose(plane: Plane): Pose {
+  const [nx, ny, nz] = plane.normal;
+  const w = 1 + nz;
+  // z × n = (−ny, nx, 0); a normal pointing straight down (w = 0) is a half turn about x
+  const q = w < 1e-9 ? { x: 1, y: 0, z: 0, w: 0 } : { x: -ny, y: nx, z: 0, w };
+  const l = Math.hypot(q.x, q.y, q.z, q.w);
+  return {
+    position: { x: -plane.d * nx, y: -plane.d * ny, z: -plane.d * nz },
+    orientation: { x: q.x / l, y: q.y / l, z: q.z / l, w: q.w / l },
+  };
+}
+
+/** Inverse of {@link planeToPose}. */
+export function poseToPlane(pose: Pose): Plane {
+  const { x, y, z, w } = pose.orientation;
+  const normal: [number, number, number] = [2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)];
+  const p = pose.position;
+  return { normal, d: -(normal[0] * p.x + normal[1] * p.y + normal[2] * p.z) };
+}
 
 /**
  * Obstacles as vision_msgs: bbox centre/size, one hypothesis whose class_id is the kind (`obstacle` or

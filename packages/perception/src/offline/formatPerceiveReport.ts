@@ -1,7 +1,9 @@
-import type { PerceiveReport } from './perceiveFile.js';
+import type { GroundSummary, PerceiveReport } from './perceiveFile.js';
 
 const deg = (rad: number): string => `${((rad * 180) / Math.PI).toFixed(0)}°`;
 const m = (v: number): string => `${v.toFixed(2)} m`;
+const ground = (g: GroundSummary | null): string =>
+  g === null ? 'ground: none found' : `ground: normal (${g.normal.map((v) => v.toFixed(3)).join(', ')}), offset ${g.offset.toFixed(3)} m, ${g.inliers} inliers`;
 
 /** Human-readable lines for `sensorium perceive` without `--json`. */
 export function formatPerceiveReport(r: PerceiveReport): string {
@@ -9,13 +11,9 @@ export function formatPerceiveReport(r: PerceiveReport): string {
   switch (r.kind) {
     case 'pointcloud': {
       lines.push(`${r.file}: ${r.points} points`);
-      lines.push(
-        r.ground === null
-          ? 'ground: none found'
-          : `ground: normal (${r.ground.normal.map((v) => v.toFixed(3)).join(', ')}), offset ${r.ground.offset.toFixed(3)} m, ${r.ground.inliers} inliers`,
-      );
-      lines.push(`clusters: ${r.clusters.length}`);
-      for (const c of r.clusters.slice(0, 10)) lines.push(`  at ${m(c.nearestDistance)} bearing ${deg(c.bearing)}, size ${c.size.map((v) => v.toFixed(2)).join('×')} m, ${c.points} voxels`);
+      lines.push(ground(r.ground));
+      lines.push(`clusters: ${r.clusters.length} (${r.clusters.filter((c) => c.kind === 'structure').length} structures, in ${r.structureSegments} segments)`);
+      for (const c of r.clusters.slice(0, 10)) lines.push(`  ${c.kind} at ${m(c.nearestDistance)} bearing ${deg(c.bearing)}, size ${c.size.map((v) => v.toFixed(2)).join('×')} m, ${c.points} voxels`);
       lines.push(r.nearest === null ? 'nearest obstacle: none' : `nearest obstacle: ${m(r.nearest.distance)} at ${deg(r.nearest.bearing)}`);
       break;
     }
@@ -29,7 +27,10 @@ export function formatPerceiveReport(r: PerceiveReport): string {
       break;
     case 'mcap':
       lines.push(`${r.file}: ${r.topics.length} topics, ${r.clouds.length} clouds, ${r.audioEvents.length} audio events, ${r.touchBumpsSec.length} touch bumps`);
-      for (const c of r.clouds) lines.push(`  ${c.topic} @ ${c.stampSec.toFixed(3)}: ${c.obstacles} obstacles${c.nearest === null ? '' : `, nearest ${m(c.nearest.distance)} at ${deg(c.nearest.bearing)}`}`);
+      for (const c of r.clouds) {
+        lines.push(`  ${c.topic} @ ${c.stampSec.toFixed(3)}: ${c.obstacles} detections, ${c.structureSegments} structure segments${c.nearest === null ? '' : `, nearest obstacle ${m(c.nearest.distance)} at ${deg(c.nearest.bearing)}`}`);
+        lines.push(`    ${ground(c.ground)}`);
+      }
       for (const d of r.drops) lines.push(`  dropped ${d.count} on ${d.topic} (${d.reason}) in ${d.node}`);
       break;
   }

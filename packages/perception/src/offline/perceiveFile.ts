@@ -14,6 +14,7 @@ import {
   type AudioEventArray,
   type Detection3DArray,
   type Logger,
+  type PoseStamped,
   type NodeDefinition,
   type ParamSpecs,
   type SectorRanges,
@@ -22,7 +23,7 @@ import {
 } from '@sensorium/core';
 import { AudioFrontEnd } from '../audio/AudioFrontEnd.js';
 import { audioProcessor } from '../nodes/audioProcessor.js';
-import { lidarProcessor } from '../nodes/lidarProcessor.js';
+import { lidarProcessor, poseToPlane } from '../nodes/lidarProcessor.js';
 import { touchProcessor } from '../nodes/touchProcessor.js';
 import { extractXyz } from '../pointcloud/extractXyz.js';
 import { PointCloudPipeline, type PointCloudPipelineInit, type PointCloudResult } from '../pointcloud/PointCloudPipeline.js';
@@ -37,10 +38,30 @@ export interface PerceiveOptions {
   pointcloud?: PointCloudPipelineInit;
 }
 
+export interface GroundSummary {
+  normal: [number, number, number];
+  /** d of `normal · p + d = 0`: the height of the frame origin above the ground (its signed distance), m. */
+  offset: number;
+  inliers: number;
+}
+
+export interface ClusterSummary {
+  /** `structure`: walls, a room's outline (over the max obstacle size, or around the sensor). */
+  kind: 'obstacle' | 'structure';
+  center: [number, number, number];
+  size: [number, number, number];
+  nearestDistance: number;
+  bearing: number;
+  points: number;
+}
+
 export interface CloudSummary {
   points: number;
-  ground: { normal: [number, number, number]; offset: number; inliers: number } | null;
-  clusters: Array<{ center: [number, number, number]; size: [number, number, number]; nearestDistance: number; bearing: number; points: number }>;
+  ground: GroundSummary | null;
+  clusters: ClusterSummary[];
+  /** The structure clusters in segments (≤ 1 m across by default), nearest first. */
+  structureSegments: number;
+  /** Nearest cluster of kind obstacle. */
   nearest: { distance: number; bearing: number } | null;
 }
 
@@ -61,7 +82,17 @@ export type PerceiveReport =
       file: string;
       /** Recorded topics and their types. */
       topics: Array<{ topic: string; type: string }>;
-      clouds: Array<{ topic: string; stampSec: number; obstacles: number; nearest: { distance: number; bearing: number } | null; minSectorRange: number }>;
+      clouds: Array<{
+        topic: string;
+        stampSec: number;
+        ground: GroundSummary | null;
+        /** Detections on perception/obstacles (structures included, as the node publishes them). */
+        obstacles: number;
+        structureSegments: number;
+        /** Nearest detection of class obstacle. */
+        nearest: { distance: number; bearing: number } | null;
+        minSectorRange: number;
+      }>;
       audioEvents: AudioEventSummary[];
       touchBumpsSec: number[];
       /** Messages the nodes rejected, by reason (node diagnostics). */
@@ -98,11 +129,12 @@ export async function perceiveFile(input: { name: string; bytes: Uint8Array }, o
 }
 
 export function summarizeCloud(r: PointCloudResult): CloudSummary {
-  const near = r.obstacles[0];
+  const near = r.obstacles.find((o) => o.kind === 'obstacle');
   return {
     points: r.inputPoints,
     ground: r.ground === undefined ? null : { normal: r.ground.normal, offset: r.ground.d, inliers: r.ground.inliers },
-    clusters: r.obstacles.map((o) => ({ center: o.center, size: o.size, nearestDistance: o.nearestDistance, bearing: o.bearing, points: o.points })),
+    clusters: r.obstacles.map((o) => ({ kind: o.kind, center: o.center, size: o.size, nearestDistance: o.nearestDistance, bearing: o.bearing, points: o.points })),
+    structureSegments: r.structures.length,
     nearest: near === undefined ? null : { distance: near.nearestDistance, bearing: near.bearing },
   };
 }
@@ -159,19 +191,34 @@ async function perceiveMcap(name: string, bytes: Uint8Array): Promise<PerceiveRe
   const nodes = defs.map((d) => new NodeRuntime(d, { transport, clock, logger: quiet }));
   const report: Extract<PerceiveReport, { kind: 'mcap' }> = { kind: 'mcap', file: name, topics, clouds: [], audioEvents: [], touchBumpsSec: [], drops: [] };
   let lastCloudTopic = '';
+  const key = (t: Time): string => `${t.sec}.${t.nanosec}`;
   const sectors = new Map<string, SectorRanges>();
-  transport.subscribe('/perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', SensorDataQoS).subscribe((m) => sectors.set(`${m.header.stamp.sec}.${m.header.stamp.nanosec}`, m));
+  const grounds = new Map<string, GroundSummary>();
+  const lidar = nodes[0]!;
+  transport.subscribe('/perception/lidar/sectors', 'sensorium_msgs/msg/SectorRanges', SensorDataQoS).subscribe((m) => sectors.set(key(m.header.stamp), m));
+  transport.subscribe('/perception/lidar/ground', 'geometry_msgs/msg/PoseStamped', SensorDataQoS).subscribe((m: PoseStamped) => {
+    const plane = poseToPlane(m.pose);
+    // the node sets its ground_inliers gauge before it publishes the plane
+    const inliers = Number(lidar.diagnostics.snapshot().gauges['ground_inliers'] ?? 0);
+    grounds.set(key(m.header.stamp), { normal: plane.normal, offset: plane.d, inliers });
+  });
   transport.subscribe('/perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS).subscribe((m: Detection3DArray) => {
-    const s = sectors.get(`${m.header.stamp.sec}.${m.header.stamp.nanosec}`);
+    const k = key(m.header.stamp);
+    const s = sectors.get(k);
     let nearest: { distance: number; bearing: number } | null = null;
     for (const d of m.detections) {
       const p = d.results[0]?.pose.pose.position;
-      if (p === undefined) continue;
+      if (p === undefined || d.results[0]!.hypothesis.class_id !== 'obstacle') continue;
       const dist = Math.hypot(p.x, p.y);
       if (nearest === null || dist < nearest.distance) nearest = { distance: dist, bearing: Math.atan2(p.y, p.x) };
     }
     const minSectorRange = s === undefined ? Infinity : Math.min(...s.ranges);
-    report.clouds.push({ topic: lastCloudTopic, stampSec: stampSec(m.header.stamp), obstacles: m.detections.length, nearest, minSectorRange });
+    // structures are published after the obstacles: their count is filled in below when it arrives
+    report.clouds.push({ topic: lastCloudTopic, stampSec: stampSec(m.header.stamp), ground: grounds.get(k) ?? null, obstacles: m.detections.length, structureSegments: 0, nearest, minSectorRange });
+  });
+  transport.subscribe('/perception/lidar/structures', 'vision_msgs/msg/Detection3DArray', SensorDataQoS).subscribe((m: Detection3DArray) => {
+    const last = report.clouds.at(-1);
+    if (last !== undefined && last.stampSec === stampSec(m.header.stamp)) last.structureSegments = m.detections.length;
   });
   transport.subscribe('/perception/audio/events', 'sensorium_msgs/msg/AudioEventArray', SensorDataQoS).subscribe((m: AudioEventArray) => {
     for (const e of m.events) report.audioEvents.push({ timeSec: stampSec(e.onset), levelDb: e.level_db, bearing: Number.isNaN(e.bearing) ? null : e.bearing, confidence: e.confidence });
