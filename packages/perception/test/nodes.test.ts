@@ -123,16 +123,23 @@ describe('perception nodes', () => {
     await node.configure();
     node.activate();
     const wav = readWav(fs.readFileSync(path.join(REAL, 'audio/speech_16k_mono.wav')));
-    transport.advertise('/audio/info', 'audio_common_msgs/msg/AudioInfo', { durability: 'transient_local', depth: 1 }).publish(wav.info);
+    const info = transport.advertise('/audio/info', 'audio_common_msgs/msg/AudioInfo', { durability: 'transient_local', depth: 1 });
+    info.publish(wav.info);
     const audio = transport.advertise('/audio/audio', 'audio_common_msgs/msg/AudioDataStamped');
     const chunks = wavToAudioChunks(wav, { startStamp: { sec: 100, nanosec: 0 } });
     for (const c of chunks) audio.publish(c);
     audio.publish({ header: chunks[0]!.header, audio: { data: new Uint8Array(3) } });
     expect(events).toHaveLength(chunks.length);
+    // an unsupported sample format on audio/info: counted, the last good format stays in use
+    info.publish({ ...wav.info, sample_format: 'S16BE' });
+    audio.publish(chunks[0]!);
+    expect(events).toHaveLength(chunks.length + 1);
     const onsets = events.flatMap((e) => e.events.map((x) => x.onset.sec + x.onset.nanosec * 1e-9 - 100));
     expect(onsets.some((t) => Math.abs(t - 3.29) < 0.06)).toBe(true);
     expect(tokens[0]!.dim).toBe(32);
-    expect(node.diagnostics.snapshot().drops.find((d) => d.reason === 'VALIDATION_ERROR')?.count).toBe(1);
+    const drops = node.diagnostics.snapshot().drops.filter((d) => d.reason === 'VALIDATION_ERROR');
+    expect(drops.find((d) => d.topic.endsWith('audio/audio'))?.count).toBe(1);
+    expect(drops.find((d) => d.topic.endsWith('audio/info'))?.count).toBe(1);
     await node.shutdown();
   });
 
