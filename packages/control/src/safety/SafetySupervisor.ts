@@ -1,3 +1,4 @@
+import { MoverTracker, type MoverTrackerOptions } from './MoverTracker.js';
 import { freeDistance, freeDistanceToBoxes, timeToCollision, type Footprint, type SectorScan } from './freeDistance.js';
 
 /** Why the supervisor changed a command. Each is counted in diagnostics and published on `safety/events`. */
@@ -11,7 +12,8 @@ export type InterventionReason =
   | 'accel_limit'
   | 'cmd_timeout'
   | 'invalid_command'
-  | 'clearance_steer';
+  | 'clearance_steer'
+  | 'mover_yield';
 
 export interface SafetyOptions {
   maxLinear: number;
@@ -45,6 +47,15 @@ export interface SafetyOptions {
   steerMargin: number;
   steerLookahead: number;
   steerGain: number;
+  /**
+   * Movers (tracked obstacle boxes with their own velocity): when the commanded speed would bring one within
+   * `moverMargin` of the footprint in less than `moverYieldTime` (predicted over `moverHorizon`), the robot
+   * yields — stops, or backs off if stopping is not enough — whichever keeps contact latest (or away).
+   */
+  moverYieldTime: number;
+  moverHorizon: number;
+  moverMargin: number;
+  tracker?: Partial<MoverTrackerOptions>;
 }
 
 export const DEFAULT_SAFETY_OPTIONS: Readonly<SafetyOptions> = Object.freeze({
@@ -66,6 +77,9 @@ export const DEFAULT_SAFETY_OPTIONS: Readonly<SafetyOptions> = Object.freeze({
   steerMargin: 0.3,
   steerLookahead: 1.2,
   steerGain: 0,
+  moverYieldTime: 2.5,
+  moverHorizon: 3.0,
+  moverMargin: 0.15,
 });
 
 /** An obstacle-capable input. */
@@ -102,6 +116,8 @@ export class SafetySupervisor {
   private scanTime = -Infinity;
   private boxes: readonly ObstacleBox[] = [];
   private boxesTime = -Infinity;
+  /** Obstacle boxes tracked across frames in odom (needs `pose`). */
+  readonly movers: MoverTracker;
   private readonly lastSeen = new Map<ObstacleInput, number>();
   private backoffUntil = -Infinity;
   private holdUntil = -Infinity;
@@ -118,6 +134,7 @@ export class SafetySupervisor {
 
   constructor(options: Partial<SafetyOptions> = {}) {
     this.options = { ...DEFAULT_SAFETY_OPTIONS, ...options };
+    this.movers = new MoverTracker(this.options.tracker);
   }
 
   /** A command from the policy. Returns false (and changes nothing) when it holds NaN or infinity. */
@@ -136,10 +153,16 @@ export class SafetySupervisor {
     this.alive('lidar', stampSec);
   }
 
+  /** The robot's pose in odom (from odometry): obstacle boxes are tracked in odom, so movers show their own velocity. */
+  pose(x: number, y: number, yaw: number): void {
+    this.movers.pose(x, y, yaw);
+  }
+
   /** Obstacle boxes in base_link, stamped. */
   obstacles(boxes: readonly ObstacleBox[], stampSec: number): void {
     this.boxes = boxes;
     this.boxesTime = stampSec;
+    this.movers.update(boxes, stampSec);
     this.alive('lidar', stampSec);
   }
 
@@ -240,6 +263,10 @@ export class SafetySupervisor {
       }
     }
 
+    if (!(reasons.includes('contact_backoff') || reasons.includes('contact_stop') || reasons.includes('stale_inputs') || reasons.includes('cmd_timeout'))) {
+      linear = this.yieldToMovers(linear, nowSec, reasons);
+    }
+
     const limitedLinear = rateLimit(this.outLinear, linear, o.maxLinearAccel * dtSec, o.maxLinearDecel * dtSec);
     const limitedAngular = rateLimit(this.outAngular, angular, o.maxAngularAccel * dtSec, o.maxAngularAccel * dtSec);
     if (limitedLinear !== linear || limitedAngular !== angular) reasons.push('accel_limit');
@@ -252,6 +279,34 @@ export class SafetySupervisor {
     out.scale = scale;
     out.timeToCollision = ttc;
     return out;
+  }
+
+  /**
+   * Linear speed after yielding to movers: the commanded one when no mover comes within the margin in
+   * `moverYieldTime`; else stop or back off, whichever keeps contact latest (stop when both avoid it).
+   */
+  private yieldToMovers(linear: number, nowSec: number, reasons: InterventionReason[]): number {
+    const o = this.options;
+    if (this.movers.size === 0 || nowSec - this.boxesTime > o.staleTimeout) return linear;
+    const contact = this.movers.firstContact(linear, o.footprint, o.moverMargin, o.moverHorizon, nowSec);
+    if (contact >= o.moverYieldTime) return linear;
+    let best = linear;
+    let bestContact = contact;
+    const stop = this.movers.firstContact(0, o.footprint, o.moverMargin, o.moverHorizon, nowSec);
+    if (stop > bestContact) {
+      best = 0;
+      bestContact = stop;
+    }
+    if (bestContact < o.moverYieldTime && o.backoffSpeed > 0) {
+      const rear = this.scan !== undefined ? freeDistance(this.scan, o.footprint, -1, o.lateralMargin) : Infinity;
+      const back = this.movers.firstContact(-o.backoffSpeed, o.footprint, o.moverMargin, o.moverHorizon, nowSec);
+      if (rear > o.stopDistance && back > bestContact) {
+        best = -o.backoffSpeed;
+        bestContact = back;
+      }
+    }
+    if (best !== linear) reasons.push('mover_yield');
+    return best;
   }
 }
 

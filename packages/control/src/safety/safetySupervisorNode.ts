@@ -4,6 +4,7 @@ import type { SafetyEvent, Twist } from '@sensorium/core';
 import { SafetySupervisor, type InterventionReason, type ObstacleBox } from './SafetySupervisor.js';
 import { detectionsToBoxes } from './detectionsToBoxes.js';
 import { InvalidCommandError } from './InvalidCommandError.js';
+import { yawOf } from '../policy/yawOf.js';
 
 export const safetySupervisorParams = {
   rate: double(20, { min: 1, max: 500, description: 'cmd_vel rate without new commands, Hz (watchdog, staleness, ramps); each cmd_vel_raw is also answered at once' }),
@@ -28,6 +29,10 @@ export const safetySupervisorParams = {
   lateral_margin: double(0.05, { min: 0, max: 2, description: 'side margin of the swept corridor, m: obstacles passed closer than this slow and stop the robot like ones ahead' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (sectors and obstacles are in lidar_link), m' }),
   max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'obstacle boxes with a side over this (walls clustered together) are left to the sector ranges, m' }),
+  mover_yield_time: double(2.5, { min: 0, max: 30, description: 'a mover (tracked box with its own velocity) predicted within mover_margin of the footprint sooner than this → yield (stop or back off), s; 0 = off' }),
+  mover_horizon: double(3.0, { min: 0.1, max: 30, description: 'how far ahead mover contacts are predicted, s' }),
+  mover_margin: double(0.15, { min: 0, max: 3, description: 'clearance kept from movers around the footprint, m' }),
+  mover_min_speed: double(0.25, { min: 0, max: 10, description: 'tracks faster than this are movers, m/s' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (contacts with taxels always count when 0)' }),
 };
 
@@ -46,6 +51,7 @@ export const safetySupervisorNode = defineNode({
     { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor', description: 'LiDAR obstacle boxes (lidar_link)' },
     { topic: 'perception/vision/tokens', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor', description: 'camera liveness (image stamps)' },
     { topic: 'perception/touch/contacts', type: 'sensorium_msgs/msg/TouchContacts', qos: 'sensor', description: 'touch contacts → back-off' },
+    { topic: 'odom', type: 'nav_msgs/msg/Odometry', qos: 'sensor', description: 'robot pose: obstacle boxes are tracked in odom (mover velocities)' },
   ],
   outputs: [
     { topic: 'cmd_vel', type: 'geometry_msgs/msg/Twist', description: 'supervised command to the base' },
@@ -75,6 +81,10 @@ export const safetySupervisorNode = defineNode({
       steerMargin: p.steer_margin,
       steerLookahead: p.steer_lookahead,
       steerGain: p.steer_gain,
+      moverYieldTime: p.mover_yield_time,
+      moverHorizon: p.mover_horizon,
+      moverMargin: p.mover_margin,
+      tracker: { minSpeed: p.mover_min_speed, maxRadius: p.max_obstacle_size / 2 },
     });
     const rawTopic = ctx.resolve('cmd_vel_raw');
     return {
@@ -147,6 +157,12 @@ export const safetySupervisorNode = defineNode({
         );
         subscription.add(
           ctx
+            .subscribe('odom', 'nav_msgs/msg/Odometry', SensorDataQoS)
+            .pipe(mapSafe(ctx, 'odom', (m) => logic.pose(m.pose.pose.position.x, m.pose.pose.position.y, yawOf(m.pose.pose.orientation))))
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
             .subscribe('perception/vision/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS)
             .pipe(mapSafe(ctx, 'perception/vision/tokens', (msg) => logic.alive('camera', toSec(msg.header.stamp))))
             .subscribe(),
@@ -204,5 +220,7 @@ function describe(reason: InterventionReason, ttc: number): string {
       return 'non-finite command dropped';
     case 'clearance_steer':
       return 'turning away from an obstacle beside the path';
+    case 'mover_yield':
+      return 'yielding to a moving obstacle on a collision course';
   }
 }
