@@ -304,6 +304,32 @@ export class ClientSession {
         message['channels'] = accepted;
         return true;
       }
+      case 'getParameters':
+      case 'subscribeParameterUpdates':
+      case 'unsubscribeParameterUpdates': {
+        const names = message['parameterNames'];
+        if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+          this.close(CLOSE_POLICY, `${op}: expected parameterNames [string]`);
+          return false;
+        }
+        return true;
+      }
+      case 'setParameters': {
+        const parameters = message['parameters'];
+        if (!Array.isArray(parameters) || !parameters.every((p: unknown) => typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string')) {
+          this.close(CLOSE_POLICY, 'setParameters: expected parameters [{name, value}]');
+          return false;
+        }
+        // Changing a parameter reconfigures a node: the same permission as steering the robot.
+        if (!this.#options.publishEnabled || !this.#options.canPublish) {
+          const names = (parameters as { name: string }[]).map((p) => p.name).join(', ');
+          this.status(2, this.#options.publishEnabled
+            ? `setParameters refused (${names}): connect with ?token=<clientPublish token>`
+            : `setParameters refused (${names}): this server is read-only (start it with a clientPublish token)`);
+          return false;
+        }
+        return true;
+      }
       default:
         return true;
     }

@@ -1,4 +1,6 @@
-import { ConfigError, SystemClock } from '@sensorium/core';
+import { ConfigError, SystemClock, runningGraphs } from '@sensorium/core';
+import type { Graph } from '@sensorium/core';
+import type { GraphSource } from './graphParameters.js';
 import { CLIENT_PUBLISH_TOPICS, absoluteTopic } from './clientPublishTopics.js';
 import type { Clock, Transport } from '@sensorium/core';
 
@@ -32,6 +34,13 @@ export interface VizServerOptions {
   viewer?: { dir?: string; build?: 'ifMissing' | 'never' };
   /** Server name announced in serverInfo. */
   name?: string;
+  /**
+   * The running nodes behind the topics: enables the `parameters`, `parametersSubscribe` and
+   * `connectionGraph` capabilities. Graphs, a function returning the current ones (graphs that come and
+   * go), or `'running'`: every graph of this process that is not shut down (core `runningGraphs()`).
+   * Default: none (those capabilities are not offered).
+   */
+  graphs?: GraphSource | 'running';
 }
 
 export interface ResolvedVizServerOptions {
@@ -50,6 +59,8 @@ export interface ResolvedVizServerOptions {
   viewerDir: string | undefined;
   viewerBuild: 'ifMissing' | 'never';
   name: string;
+  /** Current graphs, when parameters and the connection graph are offered. */
+  graphs: (() => readonly Graph[]) | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
@@ -107,5 +118,13 @@ export function resolveVizServerOptions(options: VizServerOptions): ResolvedVizS
     viewerDir: options.viewer?.dir,
     viewerBuild: options.viewer?.build ?? 'ifMissing',
     name: options.name ?? 'sensorium',
+    graphs: graphsSource(options.graphs),
   };
+}
+
+function graphsSource(graphs: VizServerOptions['graphs']): (() => readonly Graph[]) | undefined {
+  if (graphs === undefined) return undefined;
+  if (graphs === 'running') return runningGraphs;
+  if (typeof graphs === 'function') return graphs;
+  return () => graphs;
 }

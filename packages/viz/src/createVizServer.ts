@@ -13,6 +13,8 @@ import { ClientSession } from './ClientSession.js';
 import { CLIENT_PUBLISH_TOPICS } from './clientPublishTopics.js';
 import { queueDepthFor } from './sendPolicy.js';
 import { serveStatic } from './staticFiles.js';
+import { readParameters, writeParameters } from './graphParameters.js';
+import { ConnectionGraphTracker } from './ConnectionGraphTracker.js';
 import { ensureViewerBuilt, DEFAULT_VIEWER_DIR } from './buildViewer.js';
 
 const { FoxgloveServer } = foxglove;
@@ -33,6 +35,9 @@ export interface VizServer {
 }
 
 /** Topics whose publishers are latched, so a late viewer gets their last message at once. */
+/** The server's own id in the connection graph (it subscribes for its clients and publishes theirs). */
+const SELF_ID = '/sensorium_viz';
+
 const LATCHED_TOPICS = new Set(['/sim/world', '/sim/status', '/scenario/status', '/tf_static', '/audio/info', '/goal_pose', '/robot_description']);
 
 /** QoS the server publishes client messages with: as the simulator and planners do on those topics. */
@@ -57,9 +62,10 @@ export async function createVizServer(options: VizServerOptions): Promise<VizSer
   const o = resolveVizServerOptions(options);
   const counters: Record<string, number> = { messages_sent: 0, client_published: 0, client_refused: 0, client_malformed: 0, encode_errors: 0 };
   const publishEnabled = o.clientPublishToken !== undefined;
+  const graphCapabilities = o.graphs === undefined ? [] : ['parameters', 'parametersSubscribe', 'connectionGraph'];
   const server = new FoxgloveServer({
     name: o.name,
-    capabilities: ['time', ...(publishEnabled ? ['clientPublish'] : [])],
+    capabilities: ['time', ...(publishEnabled ? ['clientPublish'] : []), ...graphCapabilities],
     supportedEncodings: ['cdr'],
     metadata: { transport: o.transport.kind, clock: o.clock.kind },
   });
@@ -158,6 +164,62 @@ export async function createVizServer(options: VizServerOptions): Promise<VizSer
     counters['client_published']!++;
   });
 
+  // ---- parameters (`/<node>.<param>`) and the connection graph, from the running graphs ----
+  const graphs = o.graphs;
+  const graphSubscribers = new Set<ClientSession>();
+  let graphTracker: ConnectionGraphTracker | undefined;
+  if (graphs !== undefined) {
+    counters['parameters_set'] = 0;
+    counters['parameters_refused'] = 0;
+    server.on('getParameters', ({ parameterNames, id }, connection) => {
+      const { parameters, unknown } = readParameters(graphs(), parameterNames);
+      if (unknown.length > 0) server.sendStatus({ level: 1, message: `unknown parameter(s): ${unknown.join(', ')} (names are /<node>.<parameter>)` }, connection);
+      server.publishParameterValues(parameters, id, connection);
+    });
+    // ClientSession has already refused clients without the token (and read-only servers).
+    server.on('setParameters', ({ parameters, id }, connection) => {
+      void writeParameters(graphs(), parameters).then(({ applied, errors }) => {
+        counters['parameters_set']! += applied.length;
+        counters['parameters_refused']! += parameters.length - applied.length;
+        for (const error of errors) server.sendStatus({ level: 2, message: `setParameters: ${error.message}` }, connection);
+        // Protocol: with an id the requester gets the values now in effect (rejected ones unchanged).
+        if (id !== undefined) server.publishParameterValues(readParameters(graphs(), parameters.map((p) => p.name)).parameters, id, connection);
+        if (applied.length > 0) server.updateParameterValues(readParameters(graphs(), applied).parameters);
+      });
+    });
+    graphTracker = new ConnectionGraphTracker({
+      graphs,
+      selfId: SELF_ID,
+      self: () => ({
+        publishes: publishers.keys(),
+        subscribes: [...channels.values()].filter((c) => c.subscription !== undefined).map((c) => c.topic),
+      }),
+    });
+  }
+  const onConnectionGraph = (session: ClientSession, subscribed: boolean): void => {
+    if (graphTracker === undefined) {
+      session.status(1, 'connection graph is not offered by this server (no graphs given)');
+      return;
+    }
+    if (!subscribed) {
+      graphSubscribers.delete(session);
+      return;
+    }
+    // The others get what changed up to now first: `full()` moves the baseline the updates are taken from.
+    broadcastGraphChanges();
+    graphSubscribers.add(session);
+    session.send(JSON.stringify(graphTracker.full()));
+  };
+  function broadcastGraphChanges(): void {
+    if (graphTracker === undefined || graphSubscribers.size === 0) return;
+    const update = graphTracker.update();
+    if (update === undefined) return;
+    const text = JSON.stringify(update);
+    for (const session of graphSubscribers) session.send(text);
+  }
+  const graphPoll = setInterval(broadcastGraphChanges, o.topicPollMs);
+  graphPoll.unref();
+
   // ---- time ----
   const timeSubscription = o.clock.interval(0.1).subscribe((t) => server.broadcastTime(toNs(t)));
 
@@ -198,12 +260,15 @@ export async function createVizServer(options: VizServerOptions): Promise<VizSer
         const state = byId.get(channelId);
         return state === undefined ? o.reliableQueueDepth : queueDepthFor(state.type, o.reliableQueueDepth);
       },
-      onConnectionGraph: (s) => s.status(1, 'connection graph is not offered by this server'),
+      onConnectionGraph,
     });
     const name = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     const entry = { name, session };
     sessions.add(entry);
-    ws.on('close', () => sessions.delete(entry));
+    ws.on('close', () => {
+      sessions.delete(entry);
+      graphSubscribers.delete(session);
+    });
     server.handleConnection(session, name);
   });
 
@@ -227,6 +292,7 @@ export async function createVizServer(options: VizServerOptions): Promise<VizSer
     close: () => {
       closing ??= (async () => {
         clearInterval(poll);
+        clearInterval(graphPoll);
         timeSubscription.unsubscribe();
         for (const state of channels.values()) state.subscription?.unsubscribe();
         for (const publisher of publishers.values()) publisher.close();

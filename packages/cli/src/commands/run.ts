@@ -159,7 +159,7 @@ async function runLaunch(parsed: GraphArgs, io: CliIo, hooks: RunCommandHooks, r
     if (parsed.port !== undefined) {
       const token = randomBytes(12).toString('hex');
       const clock = split.sim.nodes.length > 0 ? simClock : wallClock;
-      viewer = await createVizServer({ transport, clock, port: parsed.port, clientPublish: { token } });
+      viewer = await createVizServer({ transport, clock, port: parsed.port, clientPublish: { token }, graphs: () => graphs });
       io.stderr(`sensorium run: viewer at ${viewer.url}?token=${token}\n`);
     }
     const started = Date.now();

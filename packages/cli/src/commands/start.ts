@@ -283,7 +283,7 @@ function parseControl(data: string): Control | undefined {
 async function startViewer(port: number, transport: Transport, clock: SessionClock, say: (l: string) => void, logger: Logger): Promise<VizServer | undefined> {
   const token = randomBytes(12).toString('hex');
   try {
-    const server = await createVizServer({ transport, clock, port, clientPublish: { token } });
+    const server = await createVizServer({ transport, clock, port, clientPublish: { token }, graphs: 'running' });
     say(`viewer: ${server.url}?token=${token}`);
     if (server.viewerError !== undefined) logger.warn(`viewer page unavailable (${server.viewerError}); the WebSocket server runs`);
     return server;
