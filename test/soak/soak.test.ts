@@ -55,7 +55,7 @@ describe('soak', () => {
     const logger = { debug() {}, info() {}, warn() {}, error: (m: string) => void errors.push(m) };
     const session = await StackSession.create({
       scenario,
-      stack: loadStackGraph({ params: { policy: { map_bounds: worldBounds(base.world.size) } } }),
+      stack: loadStackGraph({ params: { policy: { map_bounds: worldBounds(base.world.size) }, planner: { map_bounds: worldBounds(base.world.size) } } }),
       registry: createNodeRegistry(),
       transport,
       logger,

@@ -154,7 +154,8 @@ async function start(o: StartOptions): Promise<number> {
   try {
     while (!stopping && simTotal < o.duration - 1e-9) {
       const scenario = o.scenarios[index % o.scenarios.length]!;
-      const stack = loadStackGraph({ params: { policy: { map_bounds: worldBounds(scenario.world.size) } } });
+      const bounds = worldBounds(scenario.world.size);
+      const stack = loadStackGraph({ params: { policy: { map_bounds: bounds }, planner: { map_bounds: bounds } } });
       say(`scenario ${scenario.name}: ${scenario.description ?? ''}`.trimEnd());
       const session = await StackSession.create({ scenario, stack, registry, transport, logger, ...(o.seed === undefined ? {} : { seed: o.seed }), resourceRoot: REPO_ROOT, ...(o.models === undefined ? {} : { readResource: modelsFrom(o.models) }) });
       clock.use(session.clock);

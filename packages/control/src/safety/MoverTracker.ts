@@ -19,7 +19,7 @@ export interface MoverTrackerOptions {
   maxRadius: number;
 }
 
-export const DEFAULT_MOVER_TRACKER_OPTIONS: Readonly<MoverTrackerOptions> = Object.freeze({ gate: 0.5, alpha: 0.5, maxAge: 0.5, minSpeed: 0.25, minHits: 3, capacity: 32, maxSpeed: 2, maxRadius: 0.8 });
+export const DEFAULT_MOVER_TRACKER_OPTIONS: Readonly<MoverTrackerOptions> = Object.freeze({ gate: 0.5, alpha: 0.5, maxAge: 0.5, minSpeed: 0.4, minHits: 5, capacity: 32, maxSpeed: 2, maxRadius: 0.5 });
 
 /** One tracked obstacle, in odom. */
 export interface Track {
@@ -144,7 +144,10 @@ export class MoverTracker {
    * `speed` along its heading from `nowSec` (movers at constant velocity from their last sighting), sampled
    * every `step` s up to `horizon`; +Infinity when none does.
    */
-  firstContact(speed: number, footprint: Footprint, margin: number, horizon: number, nowSec: number, step = 0.05): number {
+  firstContact(speed: number, footprint: Footprint, margin: number, horizon: number, nowSec: number, options: { step?: number; still?: boolean } = {}): number {
+    const step = options.step ?? 0.05;
+    // still: movers as if they stood where they are (what distance-based TTC already covers).
+    const own = options.still === true ? 0 : 1;
     if (!this.poseKnown) return Infinity;
     const c = Math.cos(this.ryaw);
     const s = Math.sin(this.ryaw);
@@ -156,12 +159,12 @@ export class MoverTracker {
       const t = this.tracks[i]!;
       const lag = Math.max(0, nowSec - t.lastSec);
       // Mover relative to the robot now, in base_link, and its velocity relative to the moving robot.
-      const dx = t.x + t.vx * lag - this.rx;
-      const dy = t.y + t.vy * lag - this.ry;
+      const dx = t.x + t.vx * lag * own - this.rx;
+      const dy = t.y + t.vy * lag * own - this.ry;
       const bx = c * dx + s * dy;
       const by = -s * dx + c * dy;
-      const vx = c * t.vx + s * t.vy - speed;
-      const vy = -s * t.vx + c * t.vy;
+      const vx = (c * t.vx + s * t.vy) * own - speed;
+      const vy = (-s * t.vx + c * t.vy) * own;
       for (let tau = 0; tau <= horizon && tau < first; tau += step) {
         const px = bx + vx * tau;
         const py = by + vy * tau;

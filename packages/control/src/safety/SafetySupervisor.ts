@@ -290,6 +290,9 @@ export class SafetySupervisor {
     if (this.movers.size === 0 || nowSec - this.boxesTime > o.staleTimeout) return linear;
     const contact = this.movers.firstContact(linear, o.footprint, o.moverMargin, o.moverHorizon, nowSec);
     if (contact >= o.moverYieldTime) return linear;
+    // A contact that would happen with the mover standing still is the distance-based TTC's to handle (it
+    // already slowed or stopped the robot); yielding is for what the mover's own motion brings.
+    if (this.movers.firstContact(linear, o.footprint, o.moverMargin, o.moverHorizon, nowSec, { still: true }) <= contact + 0.1) return linear;
     let best = linear;
     let bestContact = contact;
     const stop = this.movers.firstContact(0, o.footprint, o.moverMargin, o.moverHorizon, nowSec);

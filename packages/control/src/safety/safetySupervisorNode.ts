@@ -32,7 +32,8 @@ export const safetySupervisorParams = {
   mover_yield_time: double(2.5, { min: 0, max: 30, description: 'a mover (tracked box with its own velocity) predicted within mover_margin of the footprint sooner than this → yield (stop or back off), s; 0 = off' }),
   mover_horizon: double(3.0, { min: 0.1, max: 30, description: 'how far ahead mover contacts are predicted, s' }),
   mover_margin: double(0.15, { min: 0, max: 3, description: 'clearance kept from movers around the footprint, m' }),
-  mover_min_speed: double(0.25, { min: 0, max: 10, description: 'tracks faster than this are movers, m/s' }),
+  mover_min_speed: double(0.4, { min: 0, max: 10, description: 'tracks faster than this are movers, m/s' }),
+  mover_max_size: double(1.0, { min: 0.05, max: 10, description: 'boxes with a side over this are never movers (a wall seen piece by piece seems to move), m' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (contacts with taxels always count when 0)' }),
 };
 
@@ -84,7 +85,7 @@ export const safetySupervisorNode = defineNode({
       moverYieldTime: p.mover_yield_time,
       moverHorizon: p.mover_horizon,
       moverMargin: p.mover_margin,
-      tracker: { minSpeed: p.mover_min_speed, maxRadius: p.max_obstacle_size / 2 },
+      tracker: { minSpeed: p.mover_min_speed, maxRadius: p.mover_max_size / 2 },
     });
     const rawTopic = ctx.resolve('cmd_vel_raw');
     return {
