@@ -20,6 +20,7 @@ const quiet = { debug: () => undefined, info: () => undefined, warn: () => undef
 
 interface VizDebug {
   clouds: number; pointCount: number; frames: number; connection: string;
+  cloudColor: { mode: 'height' | 'intensity'; shown: 'height' | 'intensity' };
   cloudPointOnScreen(i: number): { x: number; y: number };
   mapPointOnScreen(x: number, y: number): { x: number; y: number };
   viewFrom(x: number, y: number, z: number, tx: number, ty: number): void;
@@ -88,10 +89,7 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in real Chromium, on the simulator', () 
     await step(0.3);
     await page.waitForFunction(() => window.__viz.clouds > 0 && window.__viz.pointCount > 1000);
     await page.evaluate(() => window.__viz.viewFrom(-6, -0.01, 14, -6, 0)); // straight down on the robot
-    const framesAfter = async (): Promise<void> => {
-      const f0 = await page.evaluate(() => window.__viz.frames);
-      await page.waitForFunction((f) => window.__viz.frames >= f + 3, f0);
-    };
+    const framesAfter = (): Promise<void> => afterFrames(page);
     await framesAfter();
     const scene = (await page.locator('#scene canvas').boundingBox())!;
     const withPoints = (await page.screenshot({ clip: scene })).toString('base64');
@@ -99,40 +97,49 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in real Chromium, on the simulator', () 
     await framesAfter();
     const without = (await page.screenshot({ clip: scene })).toString('base64');
     await page.check('#layer-points');
-    const samples = await page.evaluate(() => {
-      const out: { x: number; y: number }[] = [];
-      for (let i = 0; i < window.__viz.pointCount; i += Math.floor(window.__viz.pointCount / 200)) out.push(window.__viz.cloudPointOnScreen(i));
-      return out;
-    });
-    // Decode both PNGs in the page and compare them (no image library on the Node side).
-    const result = await page.evaluate(async ({ a, b, samples, origin }) => {
-      const decode = async (b64: string): Promise<ImageData> => {
-        const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
-        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-        const ctx = canvas.getContext('2d')!;
-        ctx.drawImage(bitmap, 0, 0);
-        return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-      };
-      const [ia, ib] = [await decode(a), await decode(b)];
-      const differs = (x: number, y: number): boolean => {
-        // a point sprite is a few pixels wide: look at a 3×3 neighbourhood
-        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-          const px = Math.round(x) + dx, py = Math.round(y) + dy;
-          if (px < 0 || py < 0 || px >= ia.width || py >= ia.height) continue;
-          const o = 4 * (py * ia.width + px);
-          if (Math.abs(ia.data[o]! - ib.data[o]!) + Math.abs(ia.data[o + 1]! - ib.data[o + 1]!) + Math.abs(ia.data[o + 2]! - ib.data[o + 2]!) > 40) return true;
-        }
-        return false;
-      };
-      let changed = 0;
-      for (let i = 0; i < ia.data.length; i += 4) if (Math.abs(ia.data[i]! - ib.data[i]!) + Math.abs(ia.data[i + 1]! - ib.data[i + 1]!) + Math.abs(ia.data[i + 2]! - ib.data[i + 2]!) > 40) changed++;
-      const onScreen = samples.filter((s) => s.x >= origin.x && s.y >= origin.y && s.x < origin.x + ia.width && s.y < origin.y + ia.height);
-      const hits = onScreen.filter((s) => differs(s.x - origin.x, s.y - origin.y)).length;
-      return { changed, onScreen: onScreen.length, hits };
-    }, { a: withPoints, b: without, samples, origin: { x: scene.x, y: scene.y } });
+    const samples = await cloudSamples(page);
+    const result = await compareAtPoints(page, withPoints, without, samples, { x: scene.x, y: scene.y });
     expect(result.changed).toBeGreaterThan(500);
     expect(result.onScreen).toBeGreaterThan(20);
     expect(result.hits / result.onScreen).toBeGreaterThan(0.5);
+  });
+
+  it('colours the cloud by intensity on the toggle, and by height when the cloud has no intensity field', async () => {
+    await page.evaluate(() => window.__viz.viewFrom(-6, -0.01, 14, -6, 0));
+    await afterFrames(page);
+    expect(await page.evaluate(() => window.__viz.cloudColor)).toEqual({ mode: 'height', shown: 'height' });
+    const scene = (await page.locator('#scene canvas').boundingBox())!;
+    // No sim step in between: the same cloud, only its colours change.
+    const byHeight = (await page.screenshot({ clip: scene })).toString('base64');
+    await page.selectOption('#cloud-color', 'intensity');
+    await afterFrames(page);
+    expect(await page.evaluate(() => window.__viz.cloudColor)).toEqual({ mode: 'intensity', shown: 'intensity' });
+    const byIntensity = (await page.screenshot({ clip: scene })).toString('base64');
+    const samples = await cloudSamples(page);
+    const result = await compareAtPoints(page, byHeight, byIntensity, samples, { x: scene.x, y: scene.y });
+    expect(result.onScreen).toBeGreaterThan(20);
+    expect(result.hits / result.onScreen).toBeGreaterThan(0.5);
+
+    // A cloud without an intensity field (x y z only) is drawn by height, and the panel says so.
+    const n = 2000;
+    const data = new Uint8Array(n * 12);
+    const view = new DataView(data.buffer);
+    for (let i = 0; i < n; i++) {
+      view.setFloat32(i * 12, 1 + (i % 50) * 0.05, true);
+      view.setFloat32(i * 12 + 4, -1 + Math.floor(i / 50) * 0.05, true);
+      view.setFloat32(i * 12 + 8, (i % 5) * 0.3, true);
+    }
+    const xyz = transport.advertise('/lidar/points', 'sensor_msgs/msg/PointCloud2', { reliability: 'best_effort' });
+    const fields = [['x', 0], ['y', 4], ['z', 8]].map(([name, offset]) => ({ name: name as string, offset: offset as number, datatype: 7, count: 1 }));
+    const before = await page.evaluate(() => window.__viz.clouds);
+    xyz.publish({ header: { stamp: clock.now(), frame_id: 'lidar_link' }, height: 1, width: n, fields, is_bigendian: false, point_step: 12, row_step: n * 12, data, is_dense: true });
+    await page.waitForFunction((b) => window.__viz.clouds > b, before);
+    expect(await page.evaluate(() => window.__viz.cloudColor)).toEqual({ mode: 'intensity', shown: 'height' });
+    expect(await page.textContent('#cloud-color-shown')).toContain('no intensity field');
+    await page.selectOption('#cloud-color', 'height');
+    expect(await page.evaluate(() => window.__viz.cloudColor)).toEqual({ mode: 'height', shown: 'height' });
+    expect(await page.textContent('#cloud-color-shown')).toBe('');
+    xyz.close();
   });
 
   it('renders a 100k-point cloud in place (all points in the draw range)', async () => {
@@ -226,4 +233,51 @@ function waitFor(predicate: () => boolean): Promise<void> {
 
 function waitForSubscriber(publisher: { subscriberCount(): number }): Promise<void> {
   return waitFor(() => publisher.subscriberCount() > 0);
+}
+
+/** Waits until the viewer has drawn a few more frames (what is on the canvas reflects the last change). */
+async function afterFrames(page: Page): Promise<void> {
+  const f0 = await page.evaluate(() => window.__viz.frames);
+  await page.waitForFunction((f) => window.__viz.frames >= f + 3, f0);
+}
+
+/** Client pixels of ~200 points spread over the cloud. */
+function cloudSamples(page: Page): Promise<{ x: number; y: number }[]> {
+  return page.evaluate(() => {
+    const out: { x: number; y: number }[] = [];
+    for (let i = 0; i < window.__viz.pointCount; i += Math.floor(window.__viz.pointCount / 200)) out.push(window.__viz.cloudPointOnScreen(i));
+    return out;
+  });
+}
+
+/**
+ * Compares two PNG screenshots of the scene (decoded in the page: no image library on the Node side):
+ * how many pixels differ overall, and at how many of the sampled cloud points (3×3 around each) they differ.
+ */
+function compareAtPoints(page: Page, a: string, b: string, samples: { x: number; y: number }[], origin: { x: number; y: number }): Promise<{ changed: number; onScreen: number; hits: number }> {
+  return page.evaluate(async ({ a, b, samples, origin }) => {
+    const decode = async (b64: string): Promise<ImageData> => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    };
+    const [ia, ib] = [await decode(a), await decode(b)];
+    const differs = (x: number, y: number): boolean => {
+      // a point sprite is a few pixels wide: look at a 3×3 neighbourhood
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const px = Math.round(x) + dx, py = Math.round(y) + dy;
+        if (px < 0 || py < 0 || px >= ia.width || py >= ia.height) continue;
+        const o = 4 * (py * ia.width + px);
+        if (Math.abs(ia.data[o]! - ib.data[o]!) + Math.abs(ia.data[o + 1]! - ib.data[o + 1]!) + Math.abs(ia.data[o + 2]! - ib.data[o + 2]!) > 40) return true;
+      }
+      return false;
+    };
+    let changed = 0;
+    for (let i = 0; i < ia.data.length; i += 4) if (Math.abs(ia.data[i]! - ib.data[i]!) + Math.abs(ia.data[i + 1]! - ib.data[i + 1]!) + Math.abs(ia.data[i + 2]! - ib.data[i + 2]!) > 40) changed++;
+    const onScreen = samples.filter((s) => s.x >= origin.x && s.y >= origin.y && s.x < origin.x + ia.width && s.y < origin.y + ia.height);
+    const hits = onScreen.filter((s) => differs(s.x - origin.x, s.y - origin.y)).length;
+    return { changed, onScreen: onScreen.length, hits };
+  }, { a, b, samples, origin });
 }

@@ -67,6 +67,11 @@ const layer = (id: string, apply: (visible: boolean) => void): void => {
 layer('layer-points', (v) => (cloud.object.visible = v));
 layer('layer-world', (v) => (world.world.visible = v));
 layer('layer-obstacles', (v) => (world.obstacles.visible = v));
+const colorSelect = $<HTMLSelectElement>('cloud-color');
+colorSelect.addEventListener('change', () => {
+  cloud.setColorMode(colorSelect.value === 'intensity' ? 'intensity' : 'height');
+  $('cloud-color-shown').textContent = cloud.shownColorMode === cloud.colorMode ? '' : '(no intensity field: by height)';
+});
 
 // ---- topics ----
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- decoded per advertised schema
@@ -77,6 +82,7 @@ connection.on('lidar/points', (m: Any) => {
   cloud.update(m);
   cloudFrame = m.header.frame_id;
   $('point-count').textContent = `${cloud.count} points`;
+  $('cloud-color-shown').textContent = cloud.shownColorMode === cloud.colorMode ? '' : '(no intensity field: by height)';
   debug.clouds++;
 });
 connection.on('camera/image_raw', (m: Any) => camera.update(m));
@@ -145,6 +151,8 @@ const debug = {
   goals: [] as { x: number; y: number; sent: boolean }[],
   get pointCount() { return cloud.count; },
   get cloudUpdateMs() { return cloud.lastUpdateMs; },
+  /** Colour mode asked for, and the one the last cloud was drawn in. */
+  get cloudColor() { return { mode: cloud.colorMode, shown: cloud.shownColorMode }; },
   get frames() { return scene.frames; },
   get gating() { return { ...gating.current }; },
   get connection() { return connectionEl.dataset['state']; },
