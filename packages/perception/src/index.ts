@@ -9,6 +9,7 @@ export * from './pointcloud/GroundPlaneFitter.js';
 export * from './pointcloud/EuclideanClusterer.js';
 export * from './pointcloud/Obstacle.js';
 export * from './pointcloud/StructureSplitter.js';
+export * from './pointcloud/GravityEstimate.js';
 export * from './pointcloud/sectorRanges.js';
 export * from './pointcloud/extractXyz.js';
 export * from './pointcloud/PointCloudPipeline.js';

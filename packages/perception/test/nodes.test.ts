@@ -14,11 +14,14 @@ import {
   type Detection3DArray,
   type FeatureTokens,
   type Logger,
+  type PoseStamped,
   type SectorRanges,
   type TouchContacts,
+  PointFieldType,
+  seededRandom,
 } from '@sensorium/core';
 import { describe, expect, it } from 'vitest';
-import { audioProcessor, cameraEncoder, lidarProcessor, perceptionNodes, touchProcessor } from '../src/index.js';
+import { audioProcessor, cameraEncoder, lidarProcessor, perceptionNodes, poseToPlane, touchProcessor } from '../src/index.js';
 
 const REAL = path.resolve(import.meta.dirname, '../../..', '../shared/data/real');
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -92,6 +95,56 @@ describe('perception nodes', () => {
     expect(obstacles.at(-1)!.detections.length).toBeGreaterThan(0);
     expect(obstacles.at(-2)!.detections).toEqual([]); // the all-NaN cloud
     await node.shutdown();
+  });
+
+  it('lidar_processor with ground_imu_prior: a floor tilted 14° (outside the 10° cone around z) is found around gravity from imu/data', async () => {
+    // robot on a 14° ramp: gravity (and the floor normal) is 14° off the cloud's z, about x
+    const t = (14 * Math.PI) / 180;
+    const up = [0, -Math.sin(t), Math.cos(t)] as const;
+    const rng = seededRandom(4);
+    const pts: number[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const x = (rng() - 0.5) * 10, y = (rng() - 0.5) * 10;
+      pts.push(x, y, (-0.5 - up[1] * y) / up[2]); // up · p = -0.5
+    }
+    for (let i = 0; i < 600; i++) pts.push(3 + rng() * 0.3, rng() * 0.3, (-0.5 - up[1] * 0.15) / up[2] + rng() * 0.5);
+    const data = new Uint8Array(Float32Array.from(pts).buffer);
+    const cloud = {
+      header: { stamp: { sec: 1, nanosec: 0 }, frame_id: 'lidar_link' },
+      height: 1,
+      width: pts.length / 3,
+      fields: ['x', 'y', 'z'].map((name, k) => ({ name, offset: k * 4, datatype: PointFieldType.FLOAT32, count: 1 })),
+      is_bigendian: false,
+      point_step: 12,
+      row_step: pts.length * 4,
+      data,
+      is_dense: true,
+    };
+    const angleToUp = async (params: Record<string, unknown>, imu: boolean): Promise<number | undefined> => {
+      const transport = new LocalTransport();
+      const node = new NodeRuntime(lidarProcessor, { transport, clock: new SimClock(), logger: quiet, params: [{ values: params }] });
+      const ground = collect<PoseStamped>(transport, '/perception/lidar/ground', 'geometry_msgs/msg/PoseStamped');
+      await node.configure();
+      node.activate();
+      if (imu) {
+        const pub = transport.advertise('/imu/data', 'sensor_msgs/msg/Imu');
+        for (let k = 0; k < 20; k++) {
+          const a = { x: 0, y: 9.81 * up[1] + (rng() - 0.5) * 0.2, z: 9.81 * up[2] + (rng() - 0.5) * 0.2 };
+          pub.publish({ header: { stamp: { sec: 0, nanosec: k * 10_000_000 }, frame_id: 'imu_link' }, orientation: { x: 0, y: 0, z: 0, w: 1 }, orientation_covariance: new Float64Array(9), angular_velocity: { x: 0, y: 0, z: 0 }, angular_velocity_covariance: new Float64Array(9), linear_acceleration: a, linear_acceleration_covariance: new Float64Array(9) });
+        }
+      }
+      transport.advertise('/lidar/points', 'sensor_msgs/msg/PointCloud2').publish(cloud);
+      await node.shutdown();
+      const g = ground.at(-1);
+      if (g === undefined) return undefined;
+      const n = poseToPlane(g.pose).normal;
+      return (Math.acos(Math.min(1, n[0] * up[0] + n[1] * up[1] + n[2] * up[2])) * 180) / Math.PI;
+    };
+    const withPrior = await angleToUp({ ground_imu_prior: true }, true);
+    expect(withPrior).toBeLessThan(1);
+    // without the prior the 10° cone around z cannot hold the floor: some other plane or none
+    const without = await angleToUp({}, true);
+    expect(without === undefined || without > 3).toBe(true);
   });
 
   it('camera_encoder: tokens and obstacle-ahead score per image; bad images counted', async () => {

@@ -15,6 +15,7 @@ import {
 } from '@sensorium/core';
 import { inferenceParams, initBackend, openModelSession, type InferenceSession } from '@sensorium/ml';
 import { extractXyz } from '../pointcloud/extractXyz.js';
+import { GravityEstimate } from '../pointcloud/GravityEstimate.js';
 import type { Plane } from '../pointcloud/fitPlane.js';
 import type { Obstacle } from '../pointcloud/Obstacle.js';
 import { PointCloudPipeline } from '../pointcloud/PointCloudPipeline.js';
@@ -42,6 +43,8 @@ export const lidarProcessor = defineNode({
     ground_iterations: integer(100, { min: 1, max: 10_000, description: 'RANSAC iterations' }),
     ground_max_angle_deg: double(10, { min: 0, max: 90, description: 'max angle between ground normal and the frame z axis, deg' }),
     ground_strategy: string('lowest', { choices: ['lowest', 'largest'] as const, description: 'lowest = the lowest well-supported surface (a floor seen between clutter); largest = the best-supported plane (plain RANSAC)' }),
+    ground_imu_prior: bool(false, { description: 'take the ground normal constraint around gravity from imu/data (low-passed) instead of the cloud frame z axis' }),
+    imu_rotation: doubleArray([0, 0, 0, 1], { length: 4, description: 'rotation (x y z w) taking imu/data vectors into the cloud frame (identity: same axes)' }),
     ground_max_range: double(10, { min: 0.5, max: 1000, description: 'only points within this horizontal range fit the ground, m' }),
     cluster_tolerance: double(0.35, { min: 0.01, max: 5, description: 'Euclidean cluster distance, m' }),
     cluster_min_points: integer(3, { min: 1, max: 1_000_000, description: 'smallest cluster kept (voxels)' }),
@@ -59,6 +62,7 @@ export const lidarProcessor = defineNode({
   inputs: [
     { topic: 'lidar/points', type: 'sensor_msgs/msg/PointCloud2', qos: 'sensor' },
     { topic: 'fusion/gating', type: 'sensorium_msgs/msg/ModalityWeights', qos: 'default', description: 'switches the point encoder' },
+    { topic: 'imu/data', type: 'sensor_msgs/msg/Imu', qos: 'sensor', description: 'gravity as the ground prior (ground_imu_prior)' },
   ],
   outputs: [
     { topic: 'perception/obstacles', type: 'vision_msgs/msg/Detection3DArray', qos: 'sensor' },
@@ -122,6 +126,8 @@ export const lidarProcessor = defineNode({
     getEncoder();
     await encoderLoading?.catch(() => undefined);
     let buffer: Float32Array = new Float32Array(0);
+    const gravity = new GravityEstimate();
+    const imuRotation = p.imu_rotation as [number, number, number, number];
     return {
       activate() {
         const obstacles = ctx.advertise('perception/obstacles', 'vision_msgs/msg/Detection3DArray', SensorDataQoS);
@@ -130,6 +136,22 @@ export const lidarProcessor = defineNode({
         const groundOut = ctx.advertise('perception/lidar/ground', 'geometry_msgs/msg/PoseStamped', SensorDataQoS);
         const tokens = ctx.advertise('perception/lidar/tokens', 'sensorium_msgs/msg/FeatureTokens', SensorDataQoS);
         const sub = new Subscription();
+        if (p.ground_imu_prior) {
+          let last: number | undefined;
+          sub.add(
+            ctx
+              .subscribe('imu/data', 'sensor_msgs/msg/Imu', SensorDataQoS)
+              .pipe(
+                mapSafe(ctx, 'imu/data', (imu) => {
+                  const t = imu.header.stamp.sec + imu.header.stamp.nanosec * 1e-9;
+                  const a = imu.linear_acceleration;
+                  if (!gravity.add(a.x, a.y, a.z, last === undefined ? 0 : t - last)) ctx.diagnostics.count('imu_samples_not_gravity');
+                  last = t;
+                }),
+              )
+              .subscribe(),
+          );
+        }
         sub.add(
           ctx
             .subscribe('fusion/gating', 'sensorium_msgs/msg/ModalityWeights')
@@ -149,6 +171,7 @@ export const lidarProcessor = defineNode({
                 const t0 = performance.now();
                 const { xyz, count } = extractXyz(cloud, buffer, { topic: ctx.resolve('lidar/points') });
                 buffer = xyz;
+                if (p.ground_imu_prior) pipeline.setGroundAxis(gravity.up(imuRotation));
                 const result = pipeline.process(xyz, count);
                 const header: Header = { stamp: cloud.header.stamp, frame_id: cloud.header.frame_id };
                 const n = result.sectorRanges.length;
