@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Subscription } from 'rxjs';
-import { LocalTransport, NodeRegistry, SimClock, defineNode, double, runGraph, string } from '@sensorium/core';
+import { ConfigError, LocalTransport, NodeRegistry, SimClock, defineNode, double, runGraph, string } from '@sensorium/core';
 import type { Graph } from '@sensorium/core';
 import type { Parameter } from '@foxglove/ws-protocol';
 import { createVizServer } from '../src/index.js';
@@ -34,6 +34,25 @@ const echoNode = defineNode({
   },
 });
 
+/** Fails to configure with `mode: broken`, as a node does whose model file is missing. */
+const pickyNode = defineNode({
+  exec: 'picky',
+  description: 'test: configure fails for one value',
+  parameters: { mode: string('ok', { choices: ['ok', 'fine', 'broken'], description: 'broken fails configure' }) },
+  inputs: [{ topic: 'in', type: 'std_msgs/msg/String' }],
+  outputs: [{ topic: 'picky_out', type: 'std_msgs/msg/String' }],
+  configure(ctx) {
+    if (ctx.params.mode === 'broken') throw new ConfigError('cannot load the model', { context: { file: 'models/broken.onnx' } });
+    const mode = ctx.params.mode;
+    return {
+      activate() {
+        const out = ctx.advertise('picky_out', 'std_msgs/msg/String');
+        return ctx.subscribe('in', 'std_msgs/msg/String').subscribe((m) => out.publish({ data: `${mode}:${m.data}` }));
+      },
+    };
+  },
+});
+
 /** Only subscribes: a second node on `/out`, so the connection graph has a topic with both sides. */
 const sinkNode = defineNode({
   exec: 'sink',
@@ -56,7 +75,7 @@ afterEach(async () => {
 async function start(options: { nodes: string[]; viz?: Partial<VizServerOptions> }): Promise<{ server: VizServer; transport: LocalTransport; graph: Graph }> {
   const transport = new LocalTransport();
   const clock = new SimClock();
-  const registry = new NodeRegistry().register(echoNode, sinkNode);
+  const registry = new NodeRegistry().register(echoNode, sinkNode, pickyNode);
   const graph = await runGraph(
     { args: {}, nodes: options.nodes.map((exec) => ({ pkg: 'test', exec, namespace: '/', params: [], remaps: [], args: [], source: { file: 'test', path: exec } })) },
     { registry, transport, clock, diagnostics: false },
@@ -158,6 +177,24 @@ describe('viz server: parameters capability', () => {
 
     transport.advertise('/in', 'std_msgs/msg/String').publish({ data: 'z' });
     expect(seen).toEqual(['1:a:z']);
+  });
+
+  it('a value the node cannot configure with is rolled back: the node keeps running on the old one', async () => {
+    const { server, transport, graph } = await start({ nodes: ['picky'] });
+    const seen: string[] = [];
+    transport.subscribe('/picky_out', 'std_msgs/msg/String').subscribe((m) => seen.push(m.data));
+    const publishIn = transport.advertise('/in', 'std_msgs/msg/String');
+    const c = await connect(server, TOKEN);
+    c.client.setParameters([{ name: '/picky.mode', value: 'broken' }], 'broken');
+    await c.until(() => c.values.length >= 1);
+    expect(c.statuses[0]).toMatch(/cannot load the model.*models\/broken\.onnx/);
+    expect(c.values[0]).toEqual([{ name: '/picky.mode', value: 'ok' }]);
+    expect(graph.node('picky')!.state).toBe('active');
+    publishIn.publish({ data: '1' });
+    c.client.setParameters([{ name: '/picky.mode', value: 'fine' }], 'fine');
+    await c.until(() => c.values.length >= 2);
+    publishIn.publish({ data: '2' });
+    expect(seen).toEqual(['ok:1', 'fine:2']);
   });
 
   it('refuses setParameters without the token, and on a read-only server', async () => {
