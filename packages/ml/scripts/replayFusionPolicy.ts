@@ -18,6 +18,11 @@ export interface TopicPort {
 export interface RecordedMessage {
   /** Sim time it was published at, s. */
   t: number;
+  /**
+   * Published after the fusion step of the same instant (a timer-driven node — the planner — whose tick
+   * came later): replayed after that step too, so the policy sees what it saw in the run.
+   */
+  afterTick: boolean;
   port: TopicPort;
   msg: unknown;
 }
@@ -43,20 +48,36 @@ export async function replayInputs(stack: GraphDescription, registry: NodeRegist
   return [...ports.values()];
 }
 
-/** Taps `ports` on `transport` into `out` (deep copies: publishers may reuse their message objects). */
-export function recordPorts(transport: Transport, clock: Clock, ports: readonly TopicPort[], out: RecordedMessage[]): void {
+/**
+ * Taps `ports` on `transport` into `out` (deep copies: publishers may reuse their message objects), noting
+ * for each whether the fusion step of that instant (`tickTopic`, its percept) had already run.
+ */
+export function recordPorts(transport: Transport, clock: Clock, ports: readonly TopicPort[], out: RecordedMessage[], tickTopic = '/fusion/percept'): void {
+  let lastTick = Number.NaN;
+  transport.subscribe(tickTopic, 'sensorium_msgs/msg/FusedPercept', { reliability: 'best_effort' }).subscribe(() => (lastTick = clock.nowSec()));
   for (const port of ports) {
-    transport.subscribe(port.topic, port.type, { reliability: 'best_effort' }).subscribe((msg) => out.push({ t: clock.nowSec(), port, msg: structuredClone(msg) }));
+    transport.subscribe(port.topic, port.type, { reliability: 'best_effort' }).subscribe((msg) => {
+      const t = clock.nowSec();
+      out.push({ t, afterTick: t === lastTick, port, msg: structuredClone(msg) });
+    });
   }
 }
 
 /**
  * Replays `recording` through fresh camera encoder + fusion + policy nodes (the stack's parameters plus `inference`) on a
  * sim clock: each message is published just before its recorded time, so it precedes the timer ticks of
- * that instant as in the run. Returns every `cmd_vel_raw` as [t, linear, angular].
+ * that instant as in the run — or just after them when it followed that instant's fusion step. Returns every `cmd_vel_raw` as [t, linear, angular].
  */
-export async function replayFusionPolicy(stack: GraphDescription, registry: NodeRegistry, recording: readonly RecordedMessage[], inference: Readonly<Record<string, string | number>>): Promise<[number, number, number][]> {
-  const description = withInferenceParams(replayGraph(stack), inference, (exec) => Object.keys(registry.get(exec)?.parameters ?? {}));
+export async function replayFusionPolicy(
+  stack: GraphDescription,
+  registry: NodeRegistry,
+  recording: readonly RecordedMessage[],
+  inference: Readonly<Record<string, string | number>>,
+  options: { only?: readonly string[] } = {},
+): Promise<[number, number, number][]> {
+  // `only`: the execs the inference parameters go to (the others keep the stack's)
+  const declares = (exec: string): string[] => (options.only === undefined || options.only.includes(exec) ? Object.keys(registry.get(exec)?.parameters ?? {}) : []);
+  const description = withInferenceParams(replayGraph(stack), inference, declares);
   const transport = new LocalTransport({ onWarning: () => undefined });
   const clock = new SimClock();
   const commands: [number, number, number][] = [];
@@ -68,8 +89,9 @@ export async function replayFusionPolicy(stack: GraphDescription, registry: Node
   const publishers = new Map<string, ReturnType<Transport['advertise']>>();
   const qosOf = { sensor: SensorDataQoS, default: DefaultQoS, latched: LatchedQoS } as const;
   for (const r of recording) {
-    const ns = BigInt(Math.round(r.t * 1e9)) - 1n;
-    if (ns > 0n) clock.advanceTo({ sec: Number(ns / 1_000_000_000n), nanosec: Number(ns % 1_000_000_000n) });
+    // before the timer ticks of its instant, unless it came after that instant's fusion step
+    const ns = BigInt(Math.round(r.t * 1e9)) - (r.afterTick ? 0n : 1n);
+    if (ns > 0n && ns > BigInt(clock.now().sec) * 1_000_000_000n + BigInt(clock.now().nanosec)) clock.advanceTo({ sec: Number(ns / 1_000_000_000n), nanosec: Number(ns % 1_000_000_000n) });
     let pub = publishers.get(r.port.topic);
     if (pub === undefined) {
       pub = transport.advertise(r.port.topic, r.port.type, qosOf[r.port.qos]);
