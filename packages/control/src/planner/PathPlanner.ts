@@ -25,6 +25,8 @@ export interface PathPlannerOptions {
   visionDistance: number;
   visionWidth: number;
   visionMemory: number;
+  /** Half-angle of the cone (rad) in which a LiDAR obstacle explains the camera's score (no vision mark then). */
+  visionConeHalfAngle: number;
   /** Carrot distance along the path, m. */
   lookahead: number;
 }
@@ -45,6 +47,7 @@ export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object
   visionDistance: 1.0,
   visionWidth: 0.6,
   visionMemory: 5,
+  visionConeHalfAngle: 0.6,
   lookahead: 1.0,
 });
 
@@ -194,13 +197,13 @@ export class PathPlanner {
 
   /**
    * The camera's obstacle-ahead probability: at or above the threshold the segment ahead is marked — unless
-   * the LiDAR already holds an obstacle in the corridor ahead (up to `visionDistance` + 1.5 m): the camera's
+   * the LiDAR already holds an obstacle in the camera's cone ahead (up to `visionDistance` + 1.5 m): the camera's
    * score says "something ahead", not where, so it only adds what the LiDAR misses (glass, black surfaces).
    */
   vision(score: number, nowSec: number): boolean {
     const o = this.options;
     if (!this.havePose || !(score >= o.visionThreshold)) return false;
-    if (this.lidarSeesAhead(o.visionDistance + 1.5, o.visionWidth / 2)) return false;
+    if (this.lidarSeesAhead(o.visionDistance + 1.5, o.visionConeHalfAngle)) return false;
     this.markAcross(0, o.visionDistance, o.visionWidth, nowSec + o.visionMemory);
     return true;
   }
@@ -231,15 +234,19 @@ export class PathPlanner {
     return carrotOnPath(this.astar.path, this.astar.length, this.pose.x, this.pose.y, this.options.lookahead, this.carrot);
   }
 
-  /** Whether a LiDAR-occupied cell lies in the corridor `length` ahead, `halfWidth` to each side. */
-  private lidarSeesAhead(length: number, halfWidth: number): boolean {
+  /**
+   * Whether a LiDAR-occupied cell lies in the cone ahead (half-angle `halfAngle`, from 0.3 m to `range`):
+   * whatever the camera sees there, the LiDAR has already put in the grid.
+   */
+  private lidarSeesAhead(range: number, halfAngle: number): boolean {
     const grid = this.grid;
     const res = grid.options.resolution;
-    const c = Math.cos(this.pose.yaw);
-    const s = Math.sin(this.pose.yaw);
-    for (let a = 0.3; a <= length; a += res) {
-      for (let l = -halfWidth; l <= halfWidth; l += res) {
-        const k = grid.cellOf(this.pose.x + c * a - s * l, this.pose.y + s * a + c * l);
+    const step = res / range;
+    for (let a = -halfAngle; a <= halfAngle; a += step) {
+      const c = Math.cos(this.pose.yaw + a);
+      const s = Math.sin(this.pose.yaw + a);
+      for (let r = 0.3; r <= range; r += res) {
+        const k = grid.cellOf(this.pose.x + c * r, this.pose.y + s * r);
         if (k >= 0 && grid.occupancy[k]! >= 0.5) return true;
       }
     }

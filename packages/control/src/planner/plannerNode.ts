@@ -28,6 +28,7 @@ export const plannerParams = {
   vision_threshold: double(0.9, { min: 0, max: 1.01, description: 'vision layer: obstacle_ahead score that marks the segment ahead (above 1 = off)' }),
   vision_distance: double(1.0, { min: 0, max: 10, description: 'vision layer: distance ahead of the marked segment, m' }),
   vision_width: double(0.6, { min: 0.05, max: 5, description: 'vision layer: width of the marked segment, m' }),
+  vision_cone: double(0.6, { min: 0, max: 3.2, description: 'vision layer: half-angle of the cone ahead in which a LiDAR obstacle explains the camera score (no mark then), rad' }),
   vision_memory: double(5, { min: 0.1, max: 600, description: 'vision layer: how long a mark lasts, s' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (any taxel contact when 0)' }),
 };
@@ -74,6 +75,7 @@ export const plannerNode = defineNode({
       visionDistance: p.vision_distance,
       visionWidth: p.vision_width,
       visionMemory: p.vision_memory,
+      visionConeHalfAngle: p.vision_cone,
       lookahead: p.lookahead,
     });
     const frames = new MapToOdom();
