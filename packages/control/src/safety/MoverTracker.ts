@@ -11,6 +11,11 @@ export interface MoverTrackerOptions {
   /** Faster than this (m/s), seen at least `minHits` times, a track is a mover. */
   minSpeed: number;
   minHits: number;
+  /**
+   * A mover must also have travelled this far (m) from where its track started: the centre of a static object
+   * seen piece by piece drifts, but not by much.
+   */
+  minTravel: number;
   /** Tracks kept at most (boxes beyond this start no track). */
   capacity: number;
   /** Fastest mover expected, m/s: widens the association gate by the distance it covers between frames. */
@@ -19,12 +24,15 @@ export interface MoverTrackerOptions {
   maxRadius: number;
 }
 
-export const DEFAULT_MOVER_TRACKER_OPTIONS: Readonly<MoverTrackerOptions> = Object.freeze({ gate: 0.5, alpha: 0.5, maxAge: 0.5, minSpeed: 0.4, minHits: 5, capacity: 32, maxSpeed: 2, maxRadius: 0.5 });
+export const DEFAULT_MOVER_TRACKER_OPTIONS: Readonly<MoverTrackerOptions> = Object.freeze({ gate: 0.5, alpha: 0.5, maxAge: 0.5, minSpeed: 0.4, minHits: 5, minTravel: 0.4, capacity: 32, maxSpeed: 2, maxRadius: 0.5 });
 
 /** One tracked obstacle, in odom. */
 export interface Track {
   x: number;
   y: number;
+  /** Where the track started (odom). */
+  x0: number;
+  y0: number;
   vx: number;
   vy: number;
   /** Half the larger box side, m: the track is a disc of this radius. */
@@ -52,7 +60,7 @@ export class MoverTracker {
 
   constructor(options: Partial<MoverTrackerOptions> = {}) {
     this.options = { ...DEFAULT_MOVER_TRACKER_OPTIONS, ...options };
-    for (let i = 0; i < this.options.capacity; i++) this.tracks.push({ x: 0, y: 0, vx: 0, vy: 0, radius: 0, lastSec: -Infinity, hits: 0, matched: false });
+    for (let i = 0; i < this.options.capacity; i++) this.tracks.push({ x: 0, y: 0, x0: 0, y0: 0, vx: 0, vy: 0, radius: 0, lastSec: -Infinity, hits: 0, matched: false });
   }
 
   /** The robot's pose in odom (boxes arrive in base_link). */
@@ -115,6 +123,8 @@ export class MoverTracker {
         const t = this.tracks[this.count++]!;
         t.x = x;
         t.y = y;
+        t.x0 = x;
+        t.y0 = y;
         t.vx = 0;
         t.vy = 0;
         t.radius = radius;
@@ -136,7 +146,8 @@ export class MoverTracker {
   /** Whether track `i` is a confirmed mover. */
   isMover(i: number): boolean {
     const t = this.tracks[i]!;
-    return t.hits >= this.options.minHits && t.radius <= this.options.maxRadius && Math.hypot(t.vx, t.vy) >= this.options.minSpeed;
+    const o = this.options;
+    return t.hits >= o.minHits && t.radius <= o.maxRadius && Math.hypot(t.vx, t.vy) >= o.minSpeed && Math.hypot(t.x - t.x0, t.y - t.y0) >= o.minTravel;
   }
 
   /**
