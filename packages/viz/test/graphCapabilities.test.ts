@@ -213,6 +213,18 @@ describe('viz server: parameters capability', () => {
     }
   });
 
+  it('a malformed parameter request closes that client only', async () => {
+    const { server } = await start({ nodes: ['echo'] });
+    const bad = await connect(server, TOKEN);
+    const good = await connect(server);
+    bad.ws.send(JSON.stringify({ op: 'setParameters', parameters: { name: '/echo.gain', value: 2 }, id: 'x' }));
+    await bad.until(() => bad.closeCode !== undefined);
+    expect(bad.closeCode).toBe(1008);
+    good.client.getParameters(['/echo.gain'], 'still');
+    await good.until(() => good.values.length >= 1);
+    expect(good.values[0]).toEqual([{ name: '/echo.gain', value: 1, type: 'float64' }]);
+  });
+
   it('offers none of the graph capabilities without graphs', async () => {
     const transport = new LocalTransport();
     const server = await createVizServer({ transport, clock: new SimClock(), port: 0, viewer: { build: 'never' } });
