@@ -89,6 +89,9 @@ export class ClientSession {
     return this.#ws.protocol;
   }
 
+  /** Parameter names this client asked updates for (FoxgloveServer keeps its own copy private). */
+  readonly parameterSubscriptions = new Set<string>();
+
   get canPublish(): boolean {
     return this.#options.canPublish;
   }
@@ -312,6 +315,8 @@ export class ClientSession {
           this.close(CLOSE_POLICY, `${op}: expected parameterNames [string]`);
           return false;
         }
+        if (op === 'subscribeParameterUpdates') for (const n of names as string[]) this.parameterSubscriptions.add(n);
+        if (op === 'unsubscribeParameterUpdates') for (const n of names as string[]) this.parameterSubscriptions.delete(n);
         return true;
       }
       case 'setParameters': {

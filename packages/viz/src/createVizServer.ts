@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import foxglove from '@foxglove/ws-protocol';
+import type { Parameter } from '@foxglove/ws-protocol';
 import { WebSocketServer } from 'ws';
 import type { Subscription } from 'rxjs';
 import { LatchedQoS, DefaultQoS, SensorDataQoS, getCodec, isMessageType, messageDefinition, toNs } from '@sensorium/core';
@@ -184,9 +185,17 @@ export async function createVizServer(options: VizServerOptions): Promise<VizSer
         for (const error of errors) server.sendStatus({ level: 2, message: `setParameters: ${error.message}` }, connection);
         // Protocol: with an id the requester gets the values now in effect (rejected ones unchanged).
         if (id !== undefined) server.publishParameterValues(readParameters(graphs(), parameters.map((p) => p.name)).parameters, id, connection);
-        if (applied.length > 0) server.updateParameterValues(readParameters(graphs(), applied).parameters);
+        if (applied.length > 0) notifyParameterSubscribers(readParameters(graphs(), applied).parameters);
       });
     });
+    // FoxgloveServer.updateParameterValues sends every client a message, empty for those not watching: only
+    // the clients that subscribed one of the names get one here.
+    const notifyParameterSubscribers = (parameters: Parameter[]): void => {
+      for (const { session } of sessions) {
+        const wanted = parameters.filter((p) => session.parameterSubscriptions.has(p.name));
+        if (wanted.length > 0) session.send(JSON.stringify({ op: 'parameterValues', parameters: wanted }));
+      }
+    };
     graphTracker = new ConnectionGraphTracker({
       graphs,
       selfId: SELF_ID,

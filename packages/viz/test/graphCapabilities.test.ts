@@ -144,8 +144,11 @@ describe('viz server: parameters capability', () => {
       { name: '/echo.label', value: 'b' },
     ]);
     await watcher.until(() => watcher.values.length >= 1);
-    // Only what it subscribed to.
+    // Only what it subscribed to; the requester, watching nothing, gets its reply and no (empty) update.
     expect(watcher.values[0]).toEqual([{ name: '/echo.gain', value: 2.5, type: 'float64' }]);
+    c.client.getParameters(['/echo.label'], 'after');
+    await c.until(() => c.ids.includes('after'));
+    expect(c.ids).toEqual(['set1', 'after']);
 
     publishIn.publish({ data: 'y' });
     expect(seen).toEqual(['1:a:x', '2.5:b:y']);
