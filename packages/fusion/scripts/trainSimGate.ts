@@ -6,7 +6,7 @@
  * repeated, since a library run gives ~170 samples of which few are near an obstacle.
  *
  *   npx tsx packages/fusion/scripts/trainSimGate.ts --data /tmp/sim-samples.jsonl [--data more.jsonl]
- *       [--init models] [--epochs 6] [--lr 5e-4] [--near-repeat 4] [--fault-repeat 3] [--out /tmp/sim-trained]
+ *       [--init models] [--epochs 6] [--held-out 7] [--lr 5e-4] [--near-repeat 4] [--fault-repeat 3] [--token-swap 0.5] [--out /tmp/sim-trained]
  *
  * Writes OUT/{fusion,policy}{,-int8} and OUT/train-metrics.json.
  */
@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '@sensorium/ml';
 import { FusionModel, PolicyHead, DEFAULT_FUSION_CONFIG, loadFusionModel, loadPolicyHead, saveFusionModel, savePolicyHead, trainFusion } from '@sensorium/fusion';
 import type { FusionDataset, FusionSample, ModelFiles, ModelReader, TrainProgress } from '@sensorium/fusion';
+import { evaluateGate, inFault, readSamples, type RecordedSample } from './simSamples.js';
 import { REPO_ROOT } from './simStack.js';
 
 const { values: args } = parseArgs({
@@ -28,7 +29,9 @@ const { values: args } = parseArgs({
     'near-repeat': { type: 'string', default: '4' },
     'fault-repeat': { type: 'string', default: '3' },
     'gate-weight': { type: 'string', default: '1' },
+    'token-swap': { type: 'string', default: '0.5' },
     seed: { type: 'string', default: '1' },
+    'held-out': { type: 'string', default: '7' },
     out: { type: 'string', default: '/tmp/sim-trained' },
   },
 });
@@ -36,54 +39,61 @@ const seed = Number(args.seed);
 await initBackend({ prefer: ['wasm'], log: () => {} });
 const started = performance.now();
 
-interface Row {
-  scenario: string;
-  variant: number;
-  tokens: ({ count: number; data: number[] } | null)[];
-  available: number[];
-  cues: number[];
-  goal: { x: number; y: number };
-  perceived: { nearestDistanceM: number | null; nearestBearing: number; count: number; contact: boolean };
-  expert: { linear: number; angular: number };
-  obstacleAhead: number;
-  obstacleDistanceM: number;
-  gateTarget: number[];
-  pointEncoderTarget: number;
-}
-
+const heldOutVariant = Number(args['held-out']);
+const recorded = readSamples(args.data);
 const samples: FusionSample[] = [];
+const heldOut: RecordedSample[] = [];
 const kinds = { near: 0, fault: 0, plain: 0 };
 const order: number[] = [];
 const scenarios = new Set<string>();
-for (const file of args.data) {
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const r = JSON.parse(line) as Row;
-    scenarios.add(`${r.scenario}#${r.variant}`);
-    const s: FusionSample = {
-      tokens: r.tokens.map((b) => (b === null ? undefined : { count: b.count, data: Float32Array.from(b.data) })),
-      available: Float32Array.from(r.available),
-      cues: Float32Array.from(r.cues),
-      goal: r.goal,
-      perceived: { ...r.perceived, nearestDistanceM: r.perceived.nearestDistanceM ?? Infinity },
-      expert: r.expert,
-      obstacleAhead: r.obstacleAhead,
-      obstacleDistanceM: r.obstacleDistanceM,
-      gateTarget: Float32Array.from(r.gateTarget),
-      pointEncoderTarget: r.pointEncoderTarget,
-    };
-    const index = samples.push(s) - 1;
-    // A fault: an available modality the target gives nothing (dark/frozen camera, LiDAR dropout window).
-    const fault = r.available.some((a, m) => a > 0.5 && (r.gateTarget[m] ?? 0) === 0) || r.available.some((a) => a < 0.5);
-    const near = r.obstacleDistanceM <= 3;
-    const repeat = near ? Number(args['near-repeat']) : fault ? Number(args['fault-repeat']) : 1;
-    if (near) kinds.near++;
-    else if (fault) kinds.fault++;
-    else kinds.plain++;
-    for (let k = 0; k < repeat; k++) order.push(index);
+for (const r of recorded) {
+  scenarios.add(`${r.scenario}#${r.variant}`);
+  if (r.variant === heldOutVariant) {
+    heldOut.push(r);
+    continue;
   }
+  const index = samples.push(r.sample) - 1;
+  const fault = inFault(r.sample);
+  const near = r.sample.obstacleDistanceM <= 3;
+  const repeat = near ? Number(args['near-repeat']) : fault ? Number(args['fault-repeat']) : 1;
+  if (near) kinds.near++;
+  else if (fault) kinds.fault++;
+  else kinds.plain++;
+  for (let k = 0; k < repeat; k++) order.push(index);
 }
-const dataset: FusionDataset = { length: order.length, get: (i) => samples[order[i]!]! };
+/**
+ * Token swap (augmentation): with probability `--token-swap` a training sample gets the tokens of another
+ * sample with the same informative pattern (same zeros in its gate target: a dark camera's tokens stay a
+ * dark camera's), keeping its own cues and labels. Without it the gate memorised the runs' token
+ * statistics (held-out variants: onsets answered 0.29 vs 0.76 on training variants) instead of reading the
+ * cues (sector minima, vision score) that carry obstacle distance in any layout.
+ */
+const swap = Number(args['token-swap']);
+const byPattern = new Map<string, number[]>();
+const patternOf = (s: FusionSample): string => Array.from(s.gateTarget, (t, m) => ((s.available[m] ?? 0) > 0.5 ? (t > 0 ? 'i' : 'f') : '-')).join('');
+samples.forEach((s, i) => {
+  const key = patternOf(s);
+  const list = byPattern.get(key) ?? [];
+  list.push(i);
+  byPattern.set(key, list);
+});
+const hash = (i: number, salt: number): number => {
+  let h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  return (h >>> 0) / 4294967296;
+};
+const dataset: FusionDataset = {
+  length: order.length,
+  get: (i) => {
+    const own = samples[order[i]!]!;
+    if (hash(i, seed) >= swap) return own;
+    const peers = byPattern.get(patternOf(own))!;
+    const donor = samples[peers[Math.floor(hash(i, seed + 7) * peers.length)]!]!;
+    return { ...own, tokens: donor.tokens };
+  },
+};
 console.error(`data: ${samples.length} samples from ${scenarios.size} runs (near ${kinds.near}, fault ${kinds.fault}, other ${kinds.plain}); balanced ${order.length}`);
 
 const reader: ModelReader = { read: (p) => Promise.resolve(new Uint8Array(readFileSync(path.resolve(REPO_ROOT, p)))) };
@@ -110,6 +120,10 @@ const result = await trainFusion({
   onProgress,
 });
 
+// Held-out variant, open loop (a proxy for metrics.gating, which needs closed-loop runs).
+const evaluation = heldOut.length > 0 ? evaluateGate(model, policy, heldOut, { perScenario: true }) : null;
+console.log(JSON.stringify(evaluation, null, 1));
+
 const out = path.resolve(args.out);
 const write = (dir: string, files: ModelFiles): void => {
   mkdirSync(dir, { recursive: true });
@@ -124,6 +138,7 @@ const metrics = {
   args,
   data: { samples: samples.length, runs: scenarios.size, ...kinds, balanced: order.length },
   supervised: result,
+  heldOut: evaluation,
   wallSeconds: (performance.now() - started) / 1000,
 };
 writeFileSync(path.join(out, 'train-metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
