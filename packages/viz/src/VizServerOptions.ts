@@ -74,7 +74,7 @@ export function resolveVizServerOptions(options: VizServerOptions): ResolvedVizS
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && options.allowNonLoopback !== true) {
     throw new ConfigError(
-      `refusing to listen on ${host}: the viewer server is reachable from other machines there; pass allowNonLoopback: true (--allow-non-loopback) if that is intended`,
+      `refusing to listen on ${host}: the viewer server is reachable from other machines there; pass allowNonLoopback: true if that is intended (the sensorium CLI always binds 127.0.0.1)`,
       { context: { field: 'host', expected: 'a loopback address (127.0.0.1, ::1, localhost) or allowNonLoopback: true', actual: host } },
     );
   }
