@@ -164,7 +164,7 @@ async function openOrt(model: InferenceModel, options: CreateInferenceSessionOpt
           try {
             resolve(runSync(feeds, runOptions));
           } catch (error) {
-            reject(error as Error);
+            reject(error instanceof Error ? error : new Error(String(error)));
           }
         });
       });
@@ -213,7 +213,7 @@ async function openTfjs(model: InferenceModel, order: readonly BackendName[], sk
       try {
         return Promise.resolve(runSync(feeds, runOptions));
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
     dispose(): Promise<void> {

@@ -48,7 +48,7 @@ export async function openModelSession(model: NodeModel, options: NodeSessionOpt
     try {
       return Promise.resolve(model.exportOnnx({ int8 }));
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   };
   const session = await createInferenceSession(
