@@ -30,11 +30,11 @@ describe('MoverTracker', () => {
   it('predicts contact with a crossing mover at the robot’s speed, none when stopped short of its path', () => {
     const tracker = new MoverTracker();
     // Mover crossing y from −2 at 1 m/s, 2.5 m ahead; robot at the origin.
-    for (let i = 0; i <= 5; i++) {
+    for (let i = 0; i <= 10; i++) {
       tracker.pose(0, 0, 0);
-      tracker.update(seen(2.5, -2 + 0.1 * i, 0), i * 0.1);
+      tracker.update(seen(2.5, -2.5 + 0.1 * i, 0), i * 0.1);
     }
-    const t = 0.5;
+    const t = 1.0;
     // Driving at 1 m/s the robot reaches x ≈ 1.8 when the mover crosses y = 0 (≈ 1.5 s): contact.
     expect(tracker.firstContact(1.0, FOOTPRINT, 0.1, 3, t)).toBeLessThan(2.5);
     // Standing still, the mover passes 2.5 m ahead: no contact.

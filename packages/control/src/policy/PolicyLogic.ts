@@ -212,7 +212,9 @@ export class PolicyLogic {
     cmd.linear = Math.max(-cap, Math.min(cap, action.linear));
     cmd.angular = action.angular;
     const bearing = Math.atan2(this.goalInBase.y, this.goalInBase.x);
-    if (Math.abs(bearing) > (this.options.rotateThreshold ?? Math.PI / 3)) {
+    // Within a metre of the goal the head's turning circle would orbit it: turn in place from half the angle.
+    const threshold = (this.options.rotateThreshold ?? Math.PI / 3) * (this.goalDistance < 1 ? 0.5 : 1);
+    if (Math.abs(bearing) > threshold) {
       const speed = Math.max(Math.abs(action.angular), this.options.rotateSpeed ?? 0.8);
       cmd.linear = 0;
       cmd.angular = bearing > 0 ? speed : -speed;

@@ -20,9 +20,9 @@ export const policyParams = {
   }),
   max_obstacle_size: double(3.0, { min: 0.1, max: 100, description: 'with obstacle_summary filtered: boxes with a side over this are wall clusters, m' }),
   robot_radius: double(0.25, { min: 0, max: 5, description: 'with obstacle_summary filtered: distances are to this body radius (the training world’s), m' }),
-  approach_gain: double(1.0, { min: 0.05, max: 100, description: 'near the goal |linear| ≤ approach_gain × distance (1/s), so the robot settles instead of orbiting it' }),
+  approach_gain: double(0.6, { min: 0.05, max: 100, description: 'near the goal |linear| ≤ approach_gain × distance (1/s), so the robot settles instead of orbiting it' }),
   carrot_timeout: double(1.0, { min: 0, max: 10, description: 'a planner/carrot younger than this (s) is steered to instead of the goal (the goal still decides arrival); 0 = ignore the planner' }),
-  rotate_threshold: double(Math.PI / 3, { min: 0.1, max: Math.PI, description: 'target more than this off the heading (rad) → turn in place instead of driving on' }),
+  rotate_threshold: double(Math.PI / 3, { min: 0.1, max: Math.PI, description: 'target more than this off the heading (rad; half of it within 1 m of the goal) → turn in place instead of driving on' }),
   rotate_speed: double(0.8, { min: 0, max: 5, description: 'minimum yaw rate of a turn in place, rad/s' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link (perception/obstacles frame), m' }),
   // backend, inference_threads, precision, onnx_model (@sensorium/ml inferenceParams)

@@ -24,7 +24,7 @@ export interface MoverTrackerOptions {
   maxRadius: number;
 }
 
-export const DEFAULT_MOVER_TRACKER_OPTIONS: Readonly<MoverTrackerOptions> = Object.freeze({ gate: 0.5, alpha: 0.5, maxAge: 0.5, minSpeed: 0.4, minHits: 5, minTravel: 0.4, capacity: 32, maxSpeed: 2, maxRadius: 0.5 });
+export const DEFAULT_MOVER_TRACKER_OPTIONS: Readonly<MoverTrackerOptions> = Object.freeze({ gate: 0.5, alpha: 0.5, maxAge: 0.5, minSpeed: 0.4, minHits: 8, minTravel: 0.8, capacity: 32, maxSpeed: 2, maxRadius: 0.5 });
 
 /** One tracked obstacle, in odom. */
 export interface Track {
