@@ -12,7 +12,11 @@
  * into different trajectories within seconds, so for a scenario the stack only just passes, one run per
  * side says little; pass rates over seeds are what should match.
  *
- *   npx tsx packages/ml/scripts/backendParity.ts [--int8] [--seeds N] [--duration S] [--json OUT] [scenario ...]
+ * With --open-loop, each scenario runs once on ORT while everything the camera encoder, fusion and policy
+ * receive is recorded, and the recording is replayed through fresh such nodes on ORT and on tfjs: the
+ * backends' command difference on identical inputs, without the closed loop amplifying it.
+ *
+ *   npx tsx packages/ml/scripts/backendParity.ts [--int8 | --seeds N | --open-loop] [--seed S] [--duration S] [--json OUT] [scenario ...]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -23,7 +27,7 @@ import { commandDifference, loadScenarioFile, runStack, scenarioFiles, stackFor,
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { int8: { type: 'boolean', default: false }, seeds: { type: 'string' }, duration: { type: 'string' }, json: { type: 'string' } },
+  options: { int8: { type: 'boolean', default: false }, seeds: { type: 'string' }, 'open-loop': { type: 'boolean', default: false }, seed: { type: 'string' }, duration: { type: 'string' }, json: { type: 'string' } },
 });
 const int8 = values.int8;
 const a: Record<string, string> = int8 ? { backend: 'onnxruntime', precision: 'fp32' } : { backend: 'auto' };
@@ -58,6 +62,27 @@ function actionError(x: readonly [number, number, number][], y: readonly [number
 }
 
 const registry = createNodeRegistry();
+if (values['open-loop'] === true) {
+  console.log(`${'scenario'.padEnd(26)} seed  commands  max |Δlinear| m/s  max |Δangular| rad/s  (ORT vs tfjs on the same recorded inputs)`);
+  for (const file of scenarioFiles(positionals)) {
+    const base = loadScenarioFile(file, duration === undefined ? {} : { duration });
+    const scenario = values.seed === undefined ? base : { ...base, seed: Number(values.seed) };
+    const ports = await replayInputs(stackFor(scenario, {}, registry), registry);
+    const recording: RecordedMessage[] = [];
+    await runStack(scenario, { backend: 'auto' }, { onStart: ({ transport, clock }) => recordPorts(transport, clock, ports, recording) });
+    const stack = stackFor(scenario, {}, registry);
+    const ort = await replayFusionPolicy(stack, registry, recording, { backend: 'auto' });
+    const tfjs = await replayFusionPolicy(stack, registry, recording, { backend: 'tfjs' });
+    let dl = 0;
+    let da = 0;
+    for (let i = 0; i < Math.min(ort.length, tfjs.length); i++) {
+      dl = Math.max(dl, Math.abs(ort[i]![1] - tfjs[i]![1]));
+      da = Math.max(da, Math.abs(ort[i]![2] - tfjs[i]![2]));
+    }
+    console.log(`${scenario.name.padEnd(26)} ${String(scenario.seed).padEnd(5)} ${`${ort.length}/${tfjs.length}`.padEnd(9)} ${dl.toExponential(1).padEnd(18)} ${da.toExponential(1)}`);
+  }
+  process.exit(0);
+}
 if (values.seeds !== undefined) {
   const n = Number(values.seeds);
   const table: { name: string; seeds: number[]; a: boolean[]; b: boolean[]; scoreA: number[]; scoreB: number[] }[] = [];
