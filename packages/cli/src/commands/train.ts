@@ -37,7 +37,8 @@ OUT/checkpoint.json every checkpoint_every steps (--resume continues from it wit
   --config FILE   JSON: {"scenarios": ["sim/scenarios"], "variants": 1, "synthetic_episodes": 60,
                   "epochs": 4, "batch_size": 64, "learning_rate": 0.001, "rl_iterations": 6, "rl_episodes": 8,
                   "eval_episodes": 20, "seed": 1,
-                  "checkpoint_every": 100, "max_sim_seconds": 30}
+                  "checkpoint_every": 100, "max_sim_seconds": 30, "near_repeat": 4, "fault_repeat": 3,
+                  "gate_weight": 3}
   --out DIR       output directory (default models-trained)
   --resume        continue from OUT/checkpoint.json
   --steps N       stop the supervised phase after N steps (smoke runs)
@@ -56,6 +57,12 @@ export interface TrainConfig {
   seed: number;
   checkpoint_every: number;
   max_sim_seconds: number;
+  /** Simulator samples with an obstacle within 3 m ahead are repeated this often (few per run otherwise). */
+  near_repeat: number;
+  /** Simulator samples in a sensor fault are repeated this often. */
+  fault_repeat: number;
+  /** Weight of the gate cross-entropy in the loss. */
+  gate_weight: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -71,6 +78,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   seed: 1,
   checkpoint_every: 100,
   max_sim_seconds: 30,
+  near_repeat: 4,
+  fault_repeat: 3,
+  gate_weight: 3,
 };
 
 export const command: CliCommand = {
@@ -122,7 +132,7 @@ export const command: CliCommand = {
     const scenarios = await loadScenarios(config.scenarios, io.cwd);
     const parts: FusionDataset[] = [];
     const simSamples = await recordSimulator(model, scenarios, config, io);
-    if (simSamples.length > 0) parts.push(listDataset(simSamples));
+    if (simSamples.length > 0) parts.push(balancedDataset(simSamples, config));
     const world = new SyntheticWorld({ config: fusionConfig, seed: config.seed });
     if (config.synthetic_episodes > 0) parts.push(world.expertDataset({ episodes: config.synthetic_episodes }));
     const dataset = concatDatasets(parts);
@@ -161,6 +171,7 @@ export const command: CliCommand = {
       epochs,
       batchSize: config.batch_size,
       learningRate: config.learning_rate,
+      lossWeights: { gate: config.gate_weight },
       seed: config.seed,
       checkpointEvery: config.checkpoint_every,
       onCheckpoint: (c) => writeCheckpoint(checkpointFile, c),
@@ -290,8 +301,18 @@ async function recordSimulator(model: FusionModel, scenarios: readonly Scenario[
   return samples;
 }
 
-function listDataset(samples: readonly FusionSample[]): FusionDataset {
-  return { length: samples.length, get: (i) => samples[i]! };
+/**
+ * Simulator samples with the rare ones repeated: a library run gives ~170 samples, few near an obstacle or in
+ * a fault, and the gate has to learn exactly those.
+ */
+function balancedDataset(samples: readonly FusionSample[], config: TrainConfig): FusionDataset {
+  const order: number[] = [];
+  samples.forEach((s, i) => {
+    const fault = Array.from(s.available).some((a, m) => a < 0.5 || (s.gateTarget[m] ?? 0) === 0);
+    const repeat = s.obstacleDistanceM <= 3 ? config.near_repeat : fault ? config.fault_repeat : 1;
+    for (let k = 0; k < Math.max(1, Math.round(repeat)); k++) order.push(i);
+  });
+  return { length: order.length, get: (i) => samples[order[i]!]! };
 }
 
 /** Just enough samples that `epochs` epochs take `steps` steps (smoke runs). */
