@@ -192,7 +192,10 @@ const audio: BenchEntry = {
     const chunks = 20;
     const pcm = new Float32Array(1600 * 4 * chunks);
     for (let i = 0; i < pcm.length; i++) pcm[i] = 0.01 * (rng() - 0.5);
-    for (let c = 0; c < chunks; c += 2) for (let i = 0; i < 400; i++) for (let m = 0; m < 4; m++) pcm[(c * 1600 + 200 + i + m) * 4 + m] += 0.5 * Math.sin(i * 0.3) * Math.exp(-i / 200);
+    for (let c = 0; c < chunks; c += 2) for (let i = 0; i < 400; i++) for (let m = 0; m < 4; m++) {
+      const k = (c * 1600 + 200 + i + m) * 4 + m;
+      pcm[k] = pcm[k]! + 0.5 * Math.sin(i * 0.3) * Math.exp(-i / 200);
+    }
     const fe = new AudioFrontEnd();
     let k = 0;
     let events = 0;

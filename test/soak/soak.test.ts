@@ -100,7 +100,7 @@ describe('soak', () => {
     const baseline = afterWarmup[0]!;
     const growth = Math.max(...afterWarmup.map((s) => s.heapMb)) - baseline.heapMb;
     const tensorCounts = new Set(afterWarmup.map((s) => s.tensors));
-    const queueDrops = diagnostics.nodes.flatMap((n) => n.drops.filter((d) => /queue/.test(d.reason)).map((d) => `${n.name} ${d.topic} ${d.reason} ${d.count}`));
+    const queueDrops = diagnostics.nodes.flatMap((n) => n.drops.filter((d) => /queue/.test(d.reason)).map((d) => `${n.node} ${d.topic} ${d.reason} ${d.count}`));
     process.stderr.write(
       `soak summary (${which}): ${SIM_SECONDS} s sim in ${wallSeconds.toFixed(0)} s wall (×${(SIM_SECONDS / wallSeconds).toFixed(2)}), ` +
         `heap after warm-up ${baseline.heapMb.toFixed(1)} → max ${(baseline.heapMb + growth).toFixed(1)} MB (growth ${growth.toFixed(1)} MB), ` +
