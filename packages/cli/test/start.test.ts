@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ function io() {
 }
 
 describe('sensorium start', () => {
-  // Seeded, untrained weights: this checks the command's wiring, not the driving (test/closed-loop does that).
+  // Seeded, untrained fusion/policy weights: this checks the command's wiring, not the driving (test/closed-loop does that).
   let models: string;
   beforeAll(async () => {
     await initBackend({ log: () => undefined });
@@ -24,6 +24,8 @@ describe('sensorium start', () => {
       mkdirSync(path.join(models, dir));
       for (const [name, bytes] of files) writeFileSync(path.join(models, dir, name), bytes);
     }
+    // The stack's camera_encoder loads models/camera (ViT + obstacle head) too: the shipped one.
+    cpSync(path.resolve(import.meta.dirname, '../../../models/camera'), path.join(models, 'camera'), { recursive: true });
     fusion.dispose();
     policy.dispose();
   });
