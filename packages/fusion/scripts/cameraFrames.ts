@@ -8,6 +8,7 @@
  *
  * Scripts may import the simulator; the package itself never does.
  */
+import { seededRandom } from '@sensorium/core';
 import * as tf from '@tensorflow/tfjs';
 import { layerNorm, TransformerBlock } from '@sensorium/ml';
 import { imageToPatches, VitEncoder, type VitConfig } from '@sensorium/perception';
@@ -87,17 +88,8 @@ const OUTPUTS: SimulatorOutputs = {
   depth: sink, audio: sink, audioInfo: sink, tactile: sink, world: sink, status: sink, goal: sink,
 };
 
-/** A seeded uniform generator (mulberry32). */
-export function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator (core's mulberry32), exported for the other training scripts. */
+export const mulberry: (seed: number) => () => number = seededRandom;
 
 const MATERIALS = ['default', 'default', 'default', 'glass', 'absorbing', 'soft'] as const;
 

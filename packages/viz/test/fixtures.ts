@@ -3,28 +3,16 @@ import foxglove from '@foxglove/ws-protocol';
 import type { Channel, MessageData } from '@foxglove/ws-protocol';
 import { parse } from '@foxglove/rosmsg';
 import { MessageReader } from '@foxglove/rosmsg2-serialization';
-import { LIDAR_POINT_FIELDS, LIDAR_POINT_STEP } from '@sensorium/core';
+import { LIDAR_POINT_FIELDS, LIDAR_POINT_STEP, seededRandom } from '@sensorium/core';
 import type { Image, ModalityWeights, PointCloud2 } from '@sensorium/core';
 
 const { FoxgloveClient } = foxglove;
-
-/** Deterministic generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A LiDAR-layout cloud (x y z intensity float32, ring uint16, point_step 20) of `n` seeded points. */
 export function makeCloud(n: number, seed = 1, sec = 1): PointCloud2 {
   const data = new Uint8Array(n * LIDAR_POINT_STEP);
   const view = new DataView(data.buffer);
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   for (let i = 0; i < n; i++) {
     const o = i * LIDAR_POINT_STEP;
     view.setFloat32(o, random() * 20 - 10, true);
@@ -41,7 +29,7 @@ export function makeCloud(n: number, seed = 1, sec = 1): PointCloud2 {
 }
 
 export function makeImage(width = 64, height = 48, seed = 2): Image {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i++) data[i] = Math.floor(random() * 256);
   return { header: { stamp: { sec: 1, nanosec: 0 }, frame_id: 'camera_optical_frame' }, height, width, encoding: 'rgb8', is_bigendian: 0, step: width * 3, data };
