@@ -2,7 +2,7 @@ import { Subscription } from 'rxjs';
 import { DefaultQoS, LatchedQoS, SensorDataQoS, defineNode, double, doubleArray, mapSafe, string } from '@sensorium/core';
 import type { Twist } from '@sensorium/core';
 import { loadPolicyHead, policyHeadNodeModel, SessionPolicyActor } from '@sensorium/fusion';
-import { inferenceParams, initBackend, openModelSession } from '@sensorium/ml';
+import { inferenceParams, initBackend, nodeSessionOptions, openModelSession } from '@sensorium/ml';
 import { PolicyLogic } from './PolicyLogic.js';
 
 const TfQoS = { ...DefaultQoS, reliability: 'best_effort' as const, depth: 100 };
@@ -55,14 +55,7 @@ export const policyNode = defineNode({
     await initBackend({ log: (m) => ctx.log.info(m) });
     const head = await loadPolicyHead({ read: (path) => ctx.readResource(path) }, p.model_dir);
     ctx.log.info('policy head loaded', { model_dir: p.model_dir, input_dim: head.inputDim });
-    const session = await openModelSession(policyHeadNodeModel(head), {
-      backend: p.backend,
-      threads: p.inference_threads,
-      precision: p.precision,
-      onnxModel: p.onnx_model,
-      read: (path) => ctx.readResource(path),
-      log: (m) => ctx.log.info(m),
-    });
+    const session = await openModelSession(policyHeadNodeModel(head), nodeSessionOptions(ctx));
     ctx.diagnostics.gauge('inference_backend', session.backend);
     const logic = new PolicyLogic(new SessionPolicyActor(session), {
       mapBounds: p.map_bounds,

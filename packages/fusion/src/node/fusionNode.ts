@@ -1,7 +1,7 @@
 import { Subscription } from 'rxjs';
 import { SensorDataQoS, approximateTimeSync, bool, defineNode, double, mapSafe, string } from '@sensorium/core';
 import type { Detection3DArray, SectorRanges } from '@sensorium/core';
-import { backendOrder, inferenceParams, initBackend, openModelSession, type InferenceSession } from '@sensorium/ml';
+import { backendOrder, inferenceParams, initBackend, nodeSessionOptions, openModelSession, type InferenceSession } from '@sensorium/ml';
 import { loadFusionModel } from '../io/modelIO.js';
 import { MODALITIES } from '../Modality.js';
 import { FusionNodeLogic } from './FusionNodeLogic.js';
@@ -54,14 +54,7 @@ export const fusionNode = defineNode({
     // is tested against), as does the fixed-weights ablation, which is not in the graph.
     let session: InferenceSession | undefined;
     if (backendOrder(p.backend).includes('onnxruntime') && !p.fixed_weights && model.lora === null) {
-      session = await openModelSession(fusionNodeModel(model), {
-        backend: 'onnxruntime',
-        threads: p.inference_threads,
-        precision: p.precision,
-        onnxModel: p.onnx_model,
-        read: (path) => ctx.readResource(path),
-        log: (m) => ctx.log.info(m),
-      }).catch((error: unknown) => {
+      session = await openModelSession(fusionNodeModel(model), nodeSessionOptions(ctx, { backend: 'onnxruntime' })).catch((error: unknown) => {
         ctx.log.warn(`fusion: ONNX Runtime unavailable (${error instanceof Error ? error.message : String(error)}); falling back to TensorFlow.js`);
         return undefined;
       });

@@ -27,6 +27,26 @@ export interface NodeSessionOptions {
   log: (message: string) => void;
 }
 
+/** What `nodeSessionOptions` reads from a node's context: its inference parameters, resources and logger. */
+export interface InferenceNodeContext {
+  readonly params: { readonly backend: string; readonly inference_threads: number; readonly precision: string; readonly onnx_model: string };
+  readResource(path: string): Promise<Uint8Array>;
+  readonly log: { info(message: string): void };
+}
+
+/** A node's `NodeSessionOptions` from its `inferenceParams` parameters (`backend` overridable). */
+export function nodeSessionOptions(ctx: InferenceNodeContext, overrides: { backend?: string } = {}): NodeSessionOptions {
+  const p = ctx.params;
+  return {
+    backend: overrides.backend ?? p.backend,
+    threads: p.inference_threads,
+    precision: p.precision,
+    onnxModel: p.onnx_model,
+    read: (path) => ctx.readResource(path),
+    log: (m) => ctx.log.info(m),
+  };
+}
+
 /**
  * Opens a node's model through `createInferenceSession` from its parameters: ONNX Runtime on the given
  * `.onnx` file or on the loaded weights exported in memory (`precision: int8` exports the int8 graph), then
@@ -35,7 +55,7 @@ export interface NodeSessionOptions {
  * ```ts
  * const session = await openModelSession(
  *   { name: 'point_encoder', ...pointEncoderOnnxIo(enc.config), exportOnnx: (o) => exportPointEncoderOnnx(weightsFromTensors(enc.weights), enc.config, o), tfjs: async () => runner },
- *   { backend: p.backend, threads: p.inference_threads, precision: p.precision, onnxModel: p.onnx_model, read: (f) => ctx.readResource(f), log: (m) => ctx.log.info(m) },
+ *   nodeSessionOptions(ctx),   // the node's backend / inference_threads / precision / onnx_model parameters
  * );
  * ```
  */

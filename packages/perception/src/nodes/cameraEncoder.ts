@@ -1,5 +1,5 @@
 import { defineNode, integer, mapSafe, SensorDataQoS, string, type Header } from '@sensorium/core';
-import { inferenceParams, initBackend, openModelSession } from '@sensorium/ml';
+import { inferenceParams, initBackend, nodeSessionOptions, openModelSession } from '@sensorium/ml';
 import { imageToPatches } from '../camera/imageToPatches.js';
 import { VitEncoder } from '../camera/VitEncoder.js';
 import { VitWorker } from '../camera/VitWorker.js';
@@ -43,14 +43,7 @@ export const cameraEncoder = defineNode({
     await initBackend({ log: (m) => ctx.log.info(m) });
     const vit = new VitEncoder({ imageSize: p.image_size, patchSize: p.patch_size, dim: p.width, depth: p.depth, heads: p.heads, pool: p.pool, tokenDim: p.token_dim, seed: p.seed });
     if (p.model !== '') await loadModelInto(vit, p.model, (path) => ctx.readResource(path));
-    const session = await openModelSession(vit.nodeModel(), {
-      backend: p.backend,
-      threads: p.inference_threads,
-      precision: p.precision,
-      onnxModel: p.onnx_model,
-      read: (path) => ctx.readResource(path),
-      log: (m) => ctx.log.info(m),
-    });
+    const session = await openModelSession(vit.nodeModel(), nodeSessionOptions(ctx));
     ctx.diagnostics.gauge('inference_backend', session.backend);
     // ONNX Runtime has its own intra-op threads (inference_threads); the wasm fallback runs in one thread,
     // the event loop's unless a worker takes it.

@@ -13,7 +13,7 @@ import {
   type Header,
   type Pose,
 } from '@sensorium/core';
-import { inferenceParams, initBackend, openModelSession, type InferenceSession } from '@sensorium/ml';
+import { inferenceParams, initBackend, nodeSessionOptions, openModelSession, type InferenceSession } from '@sensorium/ml';
 import { extractXyz } from '../pointcloud/extractXyz.js';
 import { GravityEstimate } from '../pointcloud/GravityEstimate.js';
 import type { Plane } from '../pointcloud/fitPlane.js';
@@ -100,14 +100,7 @@ export const lidarProcessor = defineNode({
         const e = new PointEncoder();
         try {
           if (p.point_encoder_model !== '') await loadModelInto(e, p.point_encoder_model, (path) => ctx.readResource(path));
-          const session = await openModelSession(e.nodeModel(), {
-            backend: p.backend,
-            threads: p.inference_threads,
-            precision: p.precision,
-            onnxModel: p.onnx_model,
-            read: (path) => ctx.readResource(path),
-            log: (m) => ctx.log.info(m),
-          });
+          const session = await openModelSession(e.nodeModel(), nodeSessionOptions(ctx));
           ctx.diagnostics.gauge('inference_backend', session.backend);
           encoder = { encoder: e, session };
           return encoder;
