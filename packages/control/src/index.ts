@@ -10,7 +10,7 @@ export * from './policy/policyNode.js';
 export * from './planner/CostGrid.js';
 export * from './planner/AStarPlanner.js';
 export * from './planner/carrotOnPath.js';
-export * from './planner/MapToOdom.js';
+export * from './MapToOdom.js';
 export * from './planner/PathPlanner.js';
 export * from './planner/plannerNode.js';
 export * from './controlNodes.js';

@@ -2,7 +2,7 @@ import { Subscription } from 'rxjs';
 import { DefaultQoS, LatchedQoS, SensorDataQoS, ValidationError, defineNode, double, doubleArray, mapSafe, readPointCloud2 } from '@sensorium/core';
 import type { Path, PoseStamped } from '@sensorium/core';
 import { yawOf } from '../policy/yawOf.js';
-import { MapToOdom } from './MapToOdom.js';
+import { MapToOdom } from '../MapToOdom.js';
 import { PathPlanner, type PlanStatus } from './PathPlanner.js';
 
 const TfQoS = { ...DefaultQoS, reliability: 'best_effort' as const, depth: 100 };

@@ -1,5 +1,6 @@
 import type { Detection3DArray, FusedPercept, Odometry, PoseStamped, TFMessage } from '@sensorium/core';
 import { policyFeatureDim, writePolicyFeatures, type PolicyPercept } from '@sensorium/fusion';
+import { MapToOdom } from '../MapToOdom.js';
 import { detectionsToBoxes } from '../safety/detectionsToBoxes.js';
 import type { ObstacleBox } from '../safety/SafetySupervisor.js';
 import { yawOf } from './yawOf.js';
@@ -73,8 +74,7 @@ export class PolicyLogic {
   private goal: { frame: string; x: number; y: number } | undefined;
   private readonly odomPose: Pose2 = { x: 0, y: 0, yaw: 0 };
   private odomTime = -Infinity;
-  private readonly mapToOdom: Pose2 = { x: 0, y: 0, yaw: 0 };
-  private haveMapToOdom = false;
+  private readonly mapToOdom = new MapToOdom();
   private perceptTime = -Infinity;
   private readonly features: Float32Array;
   private readonly goalInBase = { x: 0, y: 0 };
@@ -151,15 +151,9 @@ export class PolicyLogic {
   }
 
   tf(msg: TFMessage): void {
-    for (const t of msg.transforms) {
-      if (t.header.frame_id === 'map' && t.child_frame_id === 'odom') {
-        this.mapToOdom.x = t.transform.translation.x;
-        this.mapToOdom.y = t.transform.translation.y;
-        this.mapToOdom.yaw = yawOf(t.transform.rotation);
-        this.haveMapToOdom = true;
-      }
-    }
+    this.mapToOdom.tf(msg);
   }
+
 
   /** Perceived obstacles (lidar_link) → odom, kept for goal checks; and the filtered obstacle summary. */
   obstaclesSeen(msg: Detection3DArray, nowSec = -Infinity): void {
@@ -269,20 +263,7 @@ export class PolicyLogic {
 
   /** A point in `frame` (map or odom) → odom, through the newest map→odom. */
   private toOdom(frame: string, x: number, y: number): { x: number; y: number } {
-    const out = this.odomPoint;
-    if (frame !== 'map' || !this.haveMapToOdom) {
-      out.x = x;
-      out.y = y;
-      return out;
-    }
-    const t = this.mapToOdom;
-    const dx = x - t.x;
-    const dy = y - t.y;
-    const c = Math.cos(t.yaw);
-    const s = Math.sin(t.yaw);
-    out.x = c * dx + s * dy;
-    out.y = -s * dx + c * dy;
-    return out;
+    return this.mapToOdom.toOdom(frame, x, y, this.odomPoint);
   }
 
   private zero(state: PolicyCommand['state']): PolicyCommand {

@@ -1,5 +1,5 @@
 import type { TFMessage } from '@sensorium/core';
-import { yawOf } from '../policy/yawOf.js';
+import { yawOf } from './policy/yawOf.js';
 
 /** The newest planar map→odom transform from `tf`, to put map goals into odom (identity until one arrives). */
 export class MapToOdom {
