@@ -91,6 +91,47 @@ describe('sensorium run GRAPH', () => {
     expect(protocol).toBe('foxglove.websocket.v1');
   });
 
+  it('serves other machines only when --host names an interface, and admits --origin pages', async () => {
+    const controller = new AbortController();
+    const opened = new Promise<{ url: string; allowed: boolean; refused: boolean }>((resolveRun, reject) => {
+      const io = {
+        ...captureIo(ROOT),
+        stderr: (text: string) => {
+          const found = /viewer at (http:\/\/\S+)/.exec(text)?.[1];
+          if (found === undefined) return;
+          const port = new URL(found).port;
+          const tryOrigin = (origin: string): Promise<boolean> =>
+            new Promise((done) => {
+              const ws = new WebSocket(`ws://127.0.0.1:${port}/`, ['foxglove.websocket.v1'], { origin });
+              ws.once('open', () => {
+                ws.close();
+                done(true);
+              });
+              ws.once('error', () => done(false));
+            });
+          void Promise.all([tryOrigin('http://robot.test:8080'), tryOrigin('http://elsewhere.test')])
+            .then(([allowed, other]) => resolveRun({ url: found, allowed, refused: !other }))
+            .catch(reject)
+            .finally(() => controller.abort());
+        },
+      };
+      void runRunCommand([launchFile(TWO_NODES), '--port', '0', '--host', '0.0.0.0', '--origin', 'http://robot.test:8080'], io, { signal: controller.signal });
+    });
+    const { url, allowed, refused } = await opened;
+    expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/?\?token=/);
+    expect(allowed).toBe(true);
+    expect(refused).toBe(true);
+  });
+
+  it('rejects --host without --port, and a malformed --origin', async () => {
+    const io = captureIo(ROOT);
+    expect(await runRunCommand([launchFile(TWO_NODES), '--host', '0.0.0.0'], io, { signal: new AbortController().signal })).toBe(2);
+    expect(io.err).toContain('--host');
+    const io2 = captureIo(ROOT);
+    expect(await runRunCommand([launchFile(TWO_NODES), '--port', '0', '--origin', 'robot.test/path'], io2, { signal: new AbortController().signal })).toBe(2);
+    expect(io2.err).toContain('--origin');
+  });
+
   it('rejects a bad --port', async () => {
     const io = captureIo(ROOT);
     expect(await runRunCommand([launchFile(TWO_NODES), '--port', 'x'], io, { signal: new AbortController().signal })).toBe(2);

@@ -26,7 +26,7 @@ import { splitBySimTime } from '../splitBySimTime.js';
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const STACK_LAUNCH = 'launch/stack.launch.yaml';
 
-const USAGE = `Usage: sensorium run GRAPH.launch.yaml [name:=value...] [--transport local|ros2] [--duration S] [--port P] [--ros-args ARGS... [--]]
+const USAGE = `Usage: sensorium run GRAPH.launch.yaml [name:=value...] [--transport local|ros2] [--duration S] [--port P [--host H] [--origin URL]...] [--ros-args ARGS... [--]]
        sensorium run --scenario FILE [--controller NAME] [--seed N] [--json OUT]
 
 Runs a ROS 2 YAML launch file's graph in this process (no ROS needed), printing one status line per second,
@@ -38,6 +38,11 @@ until SIGINT/SIGTERM or --duration. Nodes with use_sim_time follow the /clock to
   --duration S          stop after S seconds of wall time (0: start, print status, stop)
   --port P              serve the web viewer (Foxglove WebSocket protocol) at http://127.0.0.1:P (8080 is
                         npm start's); the printed URL carries the token that lets the page publish goals
+  --host H              interface the viewer listens on (default 127.0.0.1). Naming another one (the robot's
+                        address, or 0.0.0.0 for all) is the explicit choice to serve other machines: there is
+                        no TLS, and only pages holding the printed token can publish
+  --origin URL          a browser origin allowed besides the server's own (e.g. http://robot.local:8080 when
+                        --host 0.0.0.0); repeat for several
   --ros-args …          -r from:=to, -p name:=value, --params-file FILE for every node (rcl's rules)
 
   --scenario FILE       run one simulator scenario headless, scored, with a controller:
@@ -64,6 +69,8 @@ interface GraphArgs {
   transport: 'local' | 'ros2';
   duration: number | undefined;
   port: number | undefined;
+  host: string | undefined;
+  origins: string[];
   ros: RosArgs;
 }
 
@@ -84,6 +91,8 @@ function parse(args: readonly string[]): GraphArgs | ScenarioArgs {
       transport: { type: 'string', default: 'local' },
       duration: { type: 'string' },
       port: { type: 'string' },
+      host: { type: 'string' },
+      origin: { type: 'string', multiple: true, default: [] },
       scenario: { type: 'string' },
       controller: { type: 'string', default: 'stack' },
       seed: { type: 'string' },
@@ -108,7 +117,14 @@ function parse(args: readonly string[]): GraphArgs | ScenarioArgs {
   }
   const duration = numberOption(values.duration, { field: '--duration', expected: 'seconds ≥ 0', min: 0 });
   const port = numberOption(values.port, { field: '--port', expected: 'an integer 0–65535', integer: true, min: 0, max: 65535 });
-  return { kind: 'graph', file, launchArgs, transport: values.transport, duration, port, ros };
+  if ((values.host !== undefined || values.origin.length > 0) && port === undefined) {
+    throw new ConfigError('--host and --origin configure the viewer: give --port too', { context: { field: values.host !== undefined ? '--host' : '--origin', expected: 'used with --port P' } });
+  }
+  if (values.host === '') throw new ConfigError('empty --host', { context: { field: '--host', expected: 'an interface address or name', actual: "''" } });
+  for (const origin of values.origin) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`bad --origin '${origin}'`, { context: { field: '--origin', expected: 'scheme://host[:port], no path', actual: origin } });
+  }
+  return { kind: 'graph', file, launchArgs, transport: values.transport, duration, port, host: values.host, origins: values.origin, ros };
 }
 
 /** `sensorium run` with an explicit stop signal; the exported `command` wires it to process signals. */
@@ -159,7 +175,9 @@ async function runLaunch(parsed: GraphArgs, io: CliIo, hooks: RunCommandHooks, r
     if (parsed.port !== undefined) {
       const token = randomBytes(12).toString('hex');
       const clock = split.sim.nodes.length > 0 ? simClock : wallClock;
-      viewer = await createVizServer({ transport, clock, port: parsed.port, clientPublish: { token }, graphs: () => graphs });
+      // Naming a host on the command line is the explicit opt-in the server asks for beyond loopback.
+      const reach = parsed.host === undefined ? {} : { host: parsed.host, allowNonLoopback: true };
+      viewer = await createVizServer({ transport, clock, port: parsed.port, ...reach, origins: parsed.origins, clientPublish: { token }, graphs: () => graphs });
       io.stderr(`sensorium run: viewer at ${viewer.url}?token=${token}\n`);
     }
     const started = Date.now();
