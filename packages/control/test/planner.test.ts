@@ -158,10 +158,55 @@ describe('PathPlanner', () => {
   it('marks ahead on a confident camera obstacle-ahead score only', () => {
     const planner = new PathPlanner({ visionThreshold: 0.9, visionDistance: 1, visionMemory: 5 });
     planner.setPose(0, 0, 0);
-    expect(planner.vision(0.5, 0)).toBe(false);
+    expect(planner.vision(0.5, 0)).toBe('below_threshold');
     expect(planner.grid.occupied(planner.grid.cellOf(1.05, 0), 0)).toBe(false);
-    expect(planner.vision(0.95, 0)).toBe(true);
+    expect(planner.vision(0.95, 0)).toBe('marked');
     expect(planner.grid.occupied(planner.grid.cellOf(1.05, 0), 1)).toBe(true);
     expect(planner.grid.occupied(planner.grid.cellOf(1.05, 0), 6)).toBe(false);
+  });
+
+  it('lets the camera mark only while the gate’s fresh vision weight is high enough', () => {
+    const planner = new PathPlanner({ visionThreshold: 0.9, visionMinWeight: 0.5, gateTimeout: 0.5 });
+    planner.setPose(0, 0, 0);
+    const ahead = planner.grid.cellOf(1.05, 0);
+    expect(planner.vision(0.99, 0)).toBe('gated'); // no gate message yet
+    planner.gate(0.25, 0); // fixed equal weights (ablation) or a camera the gate distrusts
+    expect(planner.vision(0.99, 0.1)).toBe('gated');
+    expect(planner.grid.occupied(ahead, 0.1)).toBe(false);
+    planner.gate(0.7, 1);
+    expect(planner.vision(0.99, 1.6)).toBe('gated'); // the weight went stale
+    expect(planner.vision(0.99, 1.2)).toBe('marked');
+    expect(planner.grid.occupied(ahead, 1.3)).toBe(true);
+    planner.gate(Number.NaN, 2);
+    expect(planner.visionTrusted(2)).toBe(false);
+  });
+
+  it('keep-out layer: floor marks are lethal, survive LiDAR ray clearing, expire, and the plan goes around them', () => {
+    const planner = new PathPlanner({ grid: { size: 16 }, lidarX: 0, lidarHeight: 0.5, floorMarkMemory: 60, floorMarkRange: 4 });
+    planner.setPose(0, 0, Math.PI / 2); // facing +y: base_link x → odom y
+    // A painted band 2 m ahead, 1.6 m wide across the heading, 0.4 m deep, points every 5 cm; one point beyond range.
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let a = 1.8; a <= 2.2 + 1e-9; a += 0.05) for (let b = -0.8; b <= 0.8 + 1e-9; b += 0.05) (xs.push(a), ys.push(b));
+    xs.push(6);
+    ys.push(0);
+    expect(planner.floorMarks(Float32Array.from(xs), Float32Array.from(ys), xs.length, 0)).toBe(xs.length - 1);
+    const painted = planner.grid.cellOf(0, 2.05);
+    expect(planner.grid.occupied(painted, 1)).toBe(true);
+    expect(planner.grid.occupied(planner.grid.cellOf(0, 6.05), 1)).toBe(false);
+    // The LiDAR sees bare floor through the zone, scan after scan: the marks stay.
+    for (let i = 0; i < 5; i++) planner.insertScan(Float32Array.of(4, 4.2), Float32Array.of(0, 0.3), Float32Array.of(-0.5, -0.5), 2);
+    expect(planner.grid.occupied(painted, 1)).toBe(true);
+    // A goal beyond the zone: the path goes around it, keeping the robot radius from every marked cell.
+    expect(planner.setGoal(0, 4, 'odom', 0, 4, 1)).toBeUndefined();
+    expect(planner.replan(1)).toBe('planned');
+    const path = planner.astar.path;
+    for (let i = 0; i < planner.astar.length; i++) {
+      const x = path[2 * i]!;
+      const y = path[2 * i + 1]!;
+      const inside = Math.abs(x) <= 0.8 + 0.3 - 0.05 && y >= 1.8 - 0.3 + 0.05 && y <= 2.2 + 0.3 - 0.05;
+      expect(inside, `path point (${x.toFixed(2)}, ${y.toFixed(2)}) is within the inflated zone`).toBe(false);
+    }
+    expect(planner.grid.occupied(painted, 61)).toBe(false);
   });
 });

@@ -58,6 +58,9 @@ describe('planner node', () => {
       odom: transport.advertise('/odom', 'nav_msgs/msg/Odometry'),
       points: transport.advertise('/lidar/points', 'sensor_msgs/msg/PointCloud2'),
       touch: transport.advertise('/perception/touch/contacts', 'sensorium_msgs/msg/TouchContacts'),
+      marks: transport.advertise('/perception/vision/floor_marks', 'sensor_msgs/msg/PointCloud2'),
+      gating: transport.advertise('/fusion/gating', 'sensorium_msgs/msg/ModalityWeights'),
+      ahead: transport.advertise('/perception/vision/obstacle_ahead', 'sensorium_msgs/msg/FeatureTokens'),
     };
     return { clock, pub, plans, carrots, warnings, runtime: runtime! };
   }
@@ -111,5 +114,74 @@ describe('planner node', () => {
     const snap = runtime.diagnostics.snapshot();
     expect(snap.counters['contact_marks']).toBe(1);
     expect(JSON.stringify(snap)).toMatch(/perception\/touch\/contacts/);
+  });
+
+  /** Floor marks (base_link, z = 0): a painted band `depth` deep from x = `near`, `width` wide, every 5 cm. */
+  function floorMarks(t: number, near: number, depth: number, width: number, frame = 'base_link'): PointCloud2 {
+    const pts: [number, number][] = [];
+    for (let a = near; a <= near + depth + 1e-9; a += 0.05) for (let b = -width / 2; b <= width / 2 + 1e-9; b += 0.05) pts.push([a, b]);
+    writer.begin(pts.length);
+    const [x, y, z] = [writer.field('x'), writer.field('y'), writer.field('z')];
+    pts.forEach((p, i) => {
+      x.set(i, p[0]);
+      y.set(i, p[1]);
+      z.set(i, 0);
+    });
+    return writer.finish({ stamp: fromSec(t), frame_id: frame });
+  }
+
+  it('keep-out layer: floor marks from the camera route the plan around the paint though the LiDAR sees bare floor there', async () => {
+    const { clock, pub, plans, runtime } = await start();
+    pub.odom.publish(odom(10, -3, 0));
+    pub.goal.publish(goal(4, 0));
+    // The zone across the straight line, x −1 … 1 in odom (2 … 4 m ahead of the robot), 3 m wide; seen once,
+    // then every frame empty (out of view) while the LiDAR keeps seeing floor through it.
+    pub.marks.publish(floorMarks(10, 2, 2, 3));
+    for (let i = 0; i < 10; i++) {
+      pub.odom.publish(odom(clock.nowSec(), -3, 0));
+      pub.points.publish(scan(writer, clock.nowSec(), 9)); // a wall 9 m off: every ray crosses the zone's floor
+      pub.marks.publish(floorMarks(clock.nowSec(), 0, -1, 0)); // empty cloud
+      clock.advanceBy(0.1);
+    }
+    expect(runtime.diagnostics.snapshot().counters['floor_marks']).toBeGreaterThan(500);
+    const plan = plans.at(-1)!;
+    expect(plan.poses.length).toBeGreaterThan(10);
+    for (const p of plan.poses) {
+      const { x, y } = p.pose.position;
+      expect(x > -1.25 && x < 1.25 && Math.abs(y) < 1.75, `plan point (${x.toFixed(2)}, ${y.toFixed(2)}) inside the inflated zone`).toBe(false);
+    }
+  });
+
+  it('drops floor marks in another frame, counting them', async () => {
+    const { pub, runtime } = await start();
+    pub.odom.publish(odom(10, 0, 0));
+    pub.marks.publish(floorMarks(10, 1, 0.5, 1, 'camera_optical_frame'));
+    const snap = runtime.diagnostics.snapshot();
+    expect(snap.counters['floor_marks']).toBeUndefined();
+    expect(JSON.stringify(snap)).toMatch(/floor_marks/);
+  });
+
+  it('vision layer counts only while the gate’s vision weight is high', async () => {
+    const { clock, pub, runtime } = await start({ vision_threshold: 0.9, vision_min_weight: 0.5 });
+    pub.odom.publish(odom(10, 0, 0));
+    const weights = (vision: number, stale = false) => ({
+      header: { stamp: clock.now(), frame_id: '' },
+      modalities: ['vision', 'lidar', 'audio', 'touch'],
+      weights: Float32Array.of(vision, 0.3, 0.1, 0.1),
+      active_modules: [],
+      stale: [stale, false, false, false],
+    });
+    const score = (p: number) => ({ header: { stamp: clock.now(), frame_id: 'base_link' }, modality: 'vision', count: 1, dim: 1, data: Float32Array.of(p) });
+    pub.gating.publish(weights(0.25)); // fixed equal weights
+    pub.ahead.publish(score(0.99));
+    pub.gating.publish(weights(0.8, true)); // trusted, but the camera is stale
+    pub.ahead.publish(score(0.99));
+    let counters = runtime.diagnostics.snapshot().counters;
+    expect(counters['vision_gated']).toBe(2);
+    expect(counters['vision_marks']).toBeUndefined();
+    pub.gating.publish(weights(0.8));
+    pub.ahead.publish(score(0.99));
+    counters = runtime.diagnostics.snapshot().counters;
+    expect(counters['vision_marks']).toBe(1);
   });
 });

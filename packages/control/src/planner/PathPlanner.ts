@@ -27,6 +27,16 @@ export interface PathPlannerOptions {
   visionMemory: number;
   /** Half-angle of the cone (rad) in which a LiDAR obstacle explains the camera's score (no vision mark then). */
   visionConeHalfAngle: number;
+  /**
+   * The gate's vision weight (`fusion/gating`) must be at least this, and younger than `gateTimeout`, for a
+   * camera score to mark: the learned gate decides how much the camera counts. 0 = the camera counts without it.
+   */
+  visionMinWeight: number;
+  gateTimeout: number;
+  /** Keep-out layer: a floor-mark point (hazard paint the camera sees) marks its cell lethal for this long, s. */
+  floorMarkMemory: number;
+  /** Floor-mark points farther than this from base_link are ignored (floor projection errors grow with range), m. */
+  floorMarkRange: number;
   /** Carrot distance along the path, m. */
   lookahead: number;
 }
@@ -48,11 +58,18 @@ export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object
   visionWidth: 0.6,
   visionMemory: 5,
   visionConeHalfAngle: 0.6,
+  visionMinWeight: 0,
+  gateTimeout: 0.5,
+  floorMarkMemory: 600,
+  floorMarkRange: 4,
   lookahead: 1.0,
 });
 
 /** Result of a replan. */
 export type PlanStatus = 'planned' | 'no_goal' | 'no_pose' | PlanFailure;
+
+/** What a camera obstacle-ahead score did: marked, or why not. */
+export type VisionOutcome = 'marked' | 'no_pose' | 'below_threshold' | 'gated' | 'lidar_explains';
 
 const BINS = 360;
 
@@ -76,6 +93,8 @@ export class PathPlanner {
   private readonly clearAngle = new Float32Array(BINS);
   readonly carrot = { x: 0, y: 0 };
   private readonly p0 = { x: 0, y: 0 };
+  private visionWeight = 0;
+  private gateTime = -Infinity;
 
   constructor(options: Partial<PathPlannerOptions> = {}) {
     this.options = { ...DEFAULT_PATH_PLANNER_OPTIONS, ...options };
@@ -195,17 +214,60 @@ export class PathPlanner {
     this.markAcross(bearing, o.contactDistance, o.contactWidth, nowSec + o.contactMemory);
   }
 
+  /** The gate's newest vision weight (`fusion/gating`), at clock time `nowSec`. */
+  gate(visionWeight: number, nowSec: number): void {
+    this.visionWeight = Number.isFinite(visionWeight) ? visionWeight : 0;
+    this.gateTime = nowSec;
+  }
+
+  /** Whether the camera counts now: a fresh gate weight at or above `visionMinWeight` (always when that is 0). */
+  visionTrusted(nowSec: number): boolean {
+    const o = this.options;
+    if (o.visionMinWeight <= 0) return true;
+    return nowSec - this.gateTime <= o.gateTimeout && this.visionWeight >= o.visionMinWeight;
+  }
+
   /**
-   * The camera's obstacle-ahead probability: at or above the threshold the segment ahead is marked — unless
+   * The camera's obstacle-ahead probability: at or above the threshold the segment ahead is marked — only while
+   * the gate trusts the camera (a dark or frozen camera, or fixed equal weights, count for nothing) and unless
    * the LiDAR already holds an obstacle in the camera's cone ahead (up to `visionDistance` + 1.5 m): the camera's
    * score says "something ahead", not where, so it only adds what the LiDAR misses (glass, black surfaces).
    */
-  vision(score: number, nowSec: number): boolean {
+  vision(score: number, nowSec: number): VisionOutcome {
     const o = this.options;
-    if (!this.havePose || !(score >= o.visionThreshold)) return false;
-    if (this.lidarSeesAhead(o.visionDistance + 1.5, o.visionConeHalfAngle)) return false;
+    if (!this.havePose) return 'no_pose';
+    if (!(score >= o.visionThreshold)) return 'below_threshold';
+    if (!this.visionTrusted(nowSec)) return 'gated';
+    if (this.lidarSeesAhead(o.visionDistance + 1.5, o.visionConeHalfAngle)) return 'lidar_explains';
     this.markAcross(0, o.visionDistance, o.visionWidth, nowSec + o.visionMemory);
-    return true;
+    return 'marked';
+  }
+
+  /**
+   * Keep-out layer: points on the floor (base_link x y, `count` of them) where the camera sees hazard paint,
+   * taken at the current pose. Each marks its cell lethal for `floorMarkMemory`: marks are not LiDAR
+   * occupancy, so rays (the LiDAR sees bare floor there) never clear them; inflation keeps the robot's
+   * footprint out. Returns how many points marked a cell.
+   */
+  floorMarks(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, nowSec: number): number {
+    if (!this.havePose) return 0;
+    const o = this.options;
+    const c = Math.cos(this.pose.yaw);
+    const s = Math.sin(this.pose.yaw);
+    const until = nowSec + o.floorMarkMemory;
+    const range2 = o.floorMarkRange * o.floorMarkRange;
+    const grid = this.grid;
+    let marked = 0;
+    for (let i = 0; i < count; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || x * x + y * y > range2) continue;
+      const k = grid.cellOf(this.pose.x + c * x - s * y, this.pose.y + s * x + c * y);
+      if (k < 0) continue;
+      if (grid.markUntil[k]! < until) grid.markUntil[k] = until;
+      marked++;
+    }
+    return marked;
   }
 
   /** Updates the distance field and plans from the robot to the goal; on success the carrot is set. */

@@ -26,10 +26,14 @@ export const plannerParams = {
   contact_distance: double(0.35, { min: 0, max: 3, description: 'touch layer: distance of the marked segment from base_link along the contact bearing, m' }),
   contact_memory: double(60, { min: 0.1, max: 3600, description: 'touch layer: how long a contact mark lasts, s' }),
   vision_threshold: double(1.01, { min: 0, max: 1.01, description: 'vision layer: obstacle_ahead score that marks the segment ahead (above 1 = off, the default: the camera head scores walls ~1.0 and its marks slowed every run; see README)' }),
+  vision_min_weight: double(0.5, { min: 0, max: 1, description: 'vision layer: marks only while the gate’s fresh vision weight (fusion/gating) is at least this (0 = the camera counts without the gate)' }),
+  gating_timeout: double(0.5, { min: 0.01, max: 10, description: 'vision layer: a fusion/gating message older than this (s) no longer vouches for the camera' }),
   vision_distance: double(1.0, { min: 0, max: 10, description: 'vision layer: distance ahead of the marked segment, m' }),
   vision_width: double(0.6, { min: 0.05, max: 5, description: 'vision layer: width of the marked segment, m' }),
   vision_cone: double(0.6, { min: 0, max: 3.2, description: 'vision layer: half-angle of the cone ahead in which a LiDAR obstacle explains the camera score (no mark then), rad' }),
   vision_memory: double(5, { min: 0.1, max: 600, description: 'vision layer: how long a mark lasts, s' }),
+  floor_mark_memory: double(600, { min: 0.1, max: 86400, description: 'keep-out layer: how long a cell where the camera saw hazard paint (perception/vision/floor_marks) stays lethal, s' }),
+  floor_mark_range: double(4, { min: 0.1, max: 50, description: 'keep-out layer: floor-mark points farther than this from base_link are ignored, m' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (any taxel contact when 0)' }),
 };
 
@@ -49,6 +53,8 @@ export const plannerNode = defineNode({
     { topic: 'lidar/points', type: 'sensor_msgs/msg/PointCloud2', qos: 'sensor', description: 'LiDAR points (lidar_link): marking and ray clearing' },
     { topic: 'perception/touch/contacts', type: 'sensorium_msgs/msg/TouchContacts', qos: 'sensor', description: 'touch layer' },
     { topic: 'perception/vision/obstacle_ahead', type: 'sensorium_msgs/msg/FeatureTokens', qos: 'sensor', description: 'vision layer (obstacle-ahead probability)' },
+    { topic: 'fusion/gating', type: 'sensorium_msgs/msg/ModalityWeights', qos: 'default', description: 'the gate’s vision weight decides whether the vision layer counts' },
+    { topic: 'perception/vision/floor_marks', type: 'sensor_msgs/msg/PointCloud2', qos: 'sensor', description: 'keep-out layer: floor points (base_link, x y z = 0) where the camera sees hazard paint' },
   ],
   outputs: [
     { topic: 'plan', type: 'nav_msgs/msg/Path', description: 'planned path in odom (empty when there is none)' },
@@ -76,6 +82,10 @@ export const plannerNode = defineNode({
       visionWidth: p.vision_width,
       visionMemory: p.vision_memory,
       visionConeHalfAngle: p.vision_cone,
+      visionMinWeight: p.vision_min_weight,
+      gateTimeout: p.gating_timeout,
+      floorMarkMemory: p.floor_mark_memory,
+      floorMarkRange: p.floor_mark_range,
       lookahead: p.lookahead,
     });
     const frames = new MapToOdom();
@@ -83,6 +93,9 @@ export const plannerNode = defineNode({
     // The goal as given: re-expressed in odom before each replan, since map→odom may arrive (or drift) after it.
     const goalGiven = { frame: 'map', x: 0, y: 0 };
     const pointsTopic = ctx.resolve('lidar/points');
+    const marksTopic = ctx.resolve('perception/vision/floor_marks');
+    let markXs = new Float32Array(0);
+    let markYs = new Float32Array(0);
     let xs = new Float32Array(0);
     let ys = new Float32Array(0);
     let zs = new Float32Array(0);
@@ -188,7 +201,53 @@ export const plannerNode = defineNode({
                     context: { topic: ctx.resolve('perception/vision/obstacle_ahead'), field: 'data', expected: 'one value', actual: '0 values' },
                   });
                 }
-                if (planner.vision(msg.data[0]!, ctx.clock.nowSec())) ctx.diagnostics.count('vision_marks');
+                const outcome = planner.vision(msg.data[0]!, ctx.clock.nowSec());
+                if (outcome === 'marked') ctx.diagnostics.count('vision_marks');
+                else if (outcome === 'gated') ctx.diagnostics.count('vision_gated');
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('fusion/gating', 'sensorium_msgs/msg/ModalityWeights', DefaultQoS)
+            .pipe(
+              mapSafe(ctx, 'fusion/gating', (msg) => {
+                const i = msg.modalities.indexOf('vision');
+                if (i < 0 || i >= msg.weights.length) {
+                  throw new ValidationError('modality weights carry no vision weight', {
+                    context: { topic: ctx.resolve('fusion/gating'), field: 'modalities', expected: "'vision' with a weight", actual: msg.modalities.join(',') },
+                  });
+                }
+                // A stale camera counts for nothing whatever its weight says.
+                planner.gate(msg.stale[i] === true ? 0 : msg.weights[i]!, ctx.clock.nowSec());
+                ctx.diagnostics.gauge('vision_weight', msg.weights[i]!);
+              }),
+            )
+            .subscribe(),
+        );
+        subscription.add(
+          ctx
+            .subscribe('perception/vision/floor_marks', 'sensor_msgs/msg/PointCloud2', SensorDataQoS)
+            .pipe(
+              mapSafe(ctx, 'perception/vision/floor_marks', (cloud) => {
+                if (cloud.header.frame_id !== '' && cloud.header.frame_id !== 'base_link') {
+                  throw new ValidationError('floor marks are not in base_link', {
+                    context: { topic: marksTopic, field: 'header.frame_id', expected: 'base_link', actual: cloud.header.frame_id },
+                  });
+                }
+                const reader = readPointCloud2(cloud, { topic: marksTopic });
+                const n = reader.pointCount;
+                if (n === 0) return;
+                if (markXs.length < n) {
+                  // Grows to the largest mark count once, then reused.
+                  markXs = new Float32Array(n);
+                  markYs = new Float32Array(n);
+                }
+                reader.copyFieldInto('x', markXs);
+                reader.copyFieldInto('y', markYs);
+                const marked = planner.floorMarks(markXs, markYs, n, ctx.clock.nowSec());
+                if (marked > 0) ctx.diagnostics.count('floor_marks', marked);
               }),
             )
             .subscribe(),
