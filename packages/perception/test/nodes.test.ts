@@ -34,8 +34,8 @@ function collect<T>(transport: LocalTransport, topic: string, type: Parameters<L
 }
 
 describe('perception nodes', () => {
-  it('exports the four nodes by exec name', () => {
-    expect(perceptionNodes.map((n) => n.exec)).toEqual(['lidar_processor', 'camera_encoder', 'audio_processor', 'touch_processor']);
+  it('exports the five nodes by exec name', () => {
+    expect(perceptionNodes.map((n) => n.exec)).toEqual(['lidar_processor', 'camera_encoder', 'audio_processor', 'touch_processor', 'floor_marking_detector']);
   });
 
   it('lidar_processor: obstacles + sectors with the cloud stamp, tokens only while the gate enables the encoder, bad clouds counted', async () => {

@@ -1,6 +1,7 @@
 import type { NodeDefinition, ParamSpecs } from '@sensorium/core';
 import { audioProcessor } from './audioProcessor.js';
 import { cameraEncoder } from './cameraEncoder.js';
+import { floorMarkingDetector } from './floorMarkingDetector.js';
 import { lidarProcessor } from './lidarProcessor.js';
 import { touchProcessor } from './touchProcessor.js';
 
@@ -10,4 +11,5 @@ export const perceptionNodes: readonly NodeDefinition<ParamSpecs>[] = [
   cameraEncoder as unknown as NodeDefinition<ParamSpecs>,
   audioProcessor as unknown as NodeDefinition<ParamSpecs>,
   touchProcessor as unknown as NodeDefinition<ParamSpecs>,
+  floorMarkingDetector as unknown as NodeDefinition<ParamSpecs>,
 ];
