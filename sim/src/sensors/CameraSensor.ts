@@ -78,14 +78,18 @@ export class CameraSensor {
       this.rgbPool.push(new Uint8Array(width * height * 3));
       this.depthPool.push(new Float32Array(options.depth ? width * height : 0));
     }
+    // ROS (image_geometry) centres pixel u at coordinate u, the rays above at u + 0.5: the principal point
+    // the rays use is (cx − 0.5, cy − 0.5) in ROS terms (half a pixel is ~0.5 m of floor 4 m out).
+    const rosCx = cx - 0.5;
+    const rosCy = cy - 0.5;
     this.info = {
       height,
       width,
       distortion_model: 'plumb_bob',
       d: new Float64Array(5),
-      k: new Float64Array([f, 0, cx, 0, f, cy, 0, 0, 1]),
+      k: new Float64Array([f, 0, rosCx, 0, f, rosCy, 0, 0, 1]),
       r: new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]),
-      p: new Float64Array([f, 0, cx, 0, 0, f, cy, 0, 0, 0, 1, 0]),
+      p: new Float64Array([f, 0, rosCx, 0, 0, f, rosCy, 0, 0, 0, 1, 0]),
       binning_x: 0,
       binning_y: 0,
       roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
