@@ -3,7 +3,7 @@
  * scenario plus the expert's score for comparison. A measurement script for the closed-loop figures in
  * packages/control/README.md:
  *
- *   npx tsx test/closed-loop/runLibrary.ts [--models DIR] [--expert] [--json out.json] [scenario.yaml ...]
+ *   npx tsx test/closed-loop/runLibrary.ts [--models DIR] [--expert] [--json out.json] [-p node.param=value ...] [scenario.yaml ...]
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,8 +15,16 @@ import { createNodeRegistry } from '../../packages/cli/src/nodeRegistry.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { models: { type: 'string' }, expert: { type: 'boolean', default: false }, json: { type: 'string' } },
+  options: { models: { type: 'string' }, expert: { type: 'boolean', default: false }, json: { type: 'string' }, p: { type: 'string', multiple: true, default: [] } },
 });
+// -p node.param=value: parameter overrides on top of the launch file (experiments without editing it).
+const overrides: Record<string, Record<string, unknown>> = {};
+for (const kv of values.p ?? []) {
+  const m = /^([^.]+)\.([^=]+)=(.*)$/.exec(kv);
+  if (m === null) throw new Error(`-p node.param=value, not ${kv}`);
+  const raw = m[3]!;
+  (overrides[m[1]!] ??= {})[m[2]!] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+}
 const files = positionals.length > 0 ? positionals : readdirSync(path.join(REPO_ROOT, 'sim/scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(REPO_ROOT, 'sim/scenarios', f));
 const models = values.models;
 const readResource = async (p: string): Promise<Uint8Array> => {
@@ -28,7 +36,7 @@ const rows: { stack: ScenarioResult; latency: LatencyReport; expert?: ScenarioRe
 for (const file of files) {
   const scenario = loadScenario(readFileSync(file, 'utf8'), { file });
   const bounds = worldBounds(scenario.world.size);
-  const controller = loadStackGraph({ params: { policy: { map_bounds: bounds }, planner: { map_bounds: bounds } } });
+  const controller = loadStackGraph({ params: { ...overrides, policy: { ...overrides['policy'], map_bounds: bounds }, planner: { ...overrides['planner'], map_bounds: bounds } } });
   let probe: LatencyProbe | undefined;
   const stack = await runScenario(scenario, { controller, registry, readResource, onStart: ({ transport, clock }) => (probe = new LatencyProbe(transport, clock)) });
   const latency: LatencyReport = probe!.report();

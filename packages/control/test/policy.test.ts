@@ -97,6 +97,26 @@ describe('PolicyLogic', () => {
     const stale = logic.watchdog(2.5)!;
     expect([stale.linear, stale.angular, stale.state]).toEqual([0, 0, 'stale_percept']);
   });
+
+  it('scales the head’s speed, adds heading_gain × bearing, and turns in place with hysteresis', () => {
+    const logic = new PolicyLogic(spy(), { ...OPTIONS, speedScale: 1.25, headingGain: 1, rotateThreshold: Math.PI / 3, rotateExit: 0.3, rotateSpeed: 0.8 });
+    logic.odom(odom(1, 0, 0, 0), 1);
+    logic.setGoal(goal(5, 5 * Math.tan(0.5))); // 0.5 rad to the left, far away
+    let cmd = logic.percept(percept(1), 1);
+    expect(cmd.linear).toBeCloseTo(0.625); // 0.5 × 1.25
+    expect(cmd.angular).toBeCloseTo(0.1 + 0.5); // head + gain × bearing
+    // 70° to the right: turn in place, and keep turning below the threshold until within rotate_exit.
+    logic.odom(odom(1, 0, 0, 0.5 + (70 * Math.PI) / 180), 1);
+    cmd = logic.percept(percept(1), 1);
+    expect([cmd.linear, cmd.angular]).toEqual([0, -0.8]);
+    logic.odom(odom(1, 0, 0, 0.5 + 0.5), 1); // 0.5 rad off: under the 60° threshold, over the exit
+    cmd = logic.percept(percept(1), 1);
+    expect([cmd.linear, cmd.angular]).toEqual([0, -0.8]);
+    logic.odom(odom(1, 0, 0, 0.5 + 0.2), 1); // within rotate_exit: drives again
+    cmd = logic.percept(percept(1), 1);
+    expect(cmd.linear).toBeCloseTo(0.625);
+    expect(cmd.angular).toBeCloseTo(0.1 - 0.2);
+  });
 });
 
 describe('policy node with the safety supervisor', () => {

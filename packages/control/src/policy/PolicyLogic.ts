@@ -48,6 +48,24 @@ export interface PolicyOptions {
    */
   rotateThreshold?: number;
   rotateSpeed?: number;
+  /**
+   * A turn in place lasts until the target is within this of the heading (rad; default = rotateThreshold, i.e.
+   * no hysteresis): with it, the robot turns until it faces the target instead of flipping between turning
+   * and the head's forward command at the threshold.
+   */
+  rotateExit?: number;
+  /**
+   * Yaw rate added per radian of target bearing (1/s; default 0): the head steers to its target sluggishly
+   * (trained on far goals, it cuts a 1.5 m carrot's corners and orbits the final goal); this term makes it
+   * follow the plan. The head still sets the speed and its own steering on top.
+   */
+  headingGain?: number;
+  /**
+   * Scale of the head's linear command (default 1). The head imitates an expert capped at 0.8 m/s and
+   * regresses towards its mean (~0.6 m/s cruising); the base takes 1.0 m/s and the supervisor's TTC limits
+   * still apply.
+   */
+  speedScale?: number;
 }
 
 export interface PolicyCommand {
@@ -83,6 +101,7 @@ export class PolicyLogic {
   private carrotTime = -Infinity;
   private readonly command: PolicyCommand = { linear: 0, angular: 0, state: 'no_goal' };
   private summaryTime = -Infinity;
+  private rotating = false;
   private readonly summary = { nearest: Infinity, bearing: 0, count: 0 };
   private readonly featurePercept: PolicyPercept = {
     embedding: new Float32Array(0),
@@ -202,14 +221,18 @@ export class PolicyLogic {
     if (!this.locate(nowSec)) return cmd;
     writePolicyFeatures(this.features, this.featuresPercept(msg, nowSec), this.goalInBase);
     const action = this.actor.act(this.features);
-    const cap = this.options.approachGain * this.goalDistance;
-    cmd.linear = Math.max(-cap, Math.min(cap, action.linear));
-    cmd.angular = action.angular;
+    const o = this.options;
+    const cap = o.approachGain * this.goalDistance;
+    cmd.linear = Math.max(-cap, Math.min(cap, action.linear * (o.speedScale ?? 1)));
     const bearing = Math.atan2(this.goalInBase.y, this.goalInBase.x);
+    cmd.angular = action.angular + (o.headingGain ?? 0) * bearing;
     // Within a metre of the goal the head's turning circle would orbit it: turn in place from half the angle.
-    const threshold = (this.options.rotateThreshold ?? Math.PI / 3) * (this.goalDistance < 1 ? 0.5 : 1);
-    if (Math.abs(bearing) > threshold) {
-      const speed = Math.max(Math.abs(action.angular), this.options.rotateSpeed ?? 0.8);
+    const near = this.goalDistance < 1 ? 0.5 : 1;
+    const threshold = (o.rotateThreshold ?? Math.PI / 3) * near;
+    const exit = Math.min(threshold, (o.rotateExit ?? Infinity) * near);
+    this.rotating = Math.abs(bearing) > (this.rotating ? exit : threshold);
+    if (this.rotating) {
+      const speed = Math.max(Math.abs(action.angular), o.rotateSpeed ?? 0.8);
       cmd.linear = 0;
       cmd.angular = bearing > 0 ? speed : -speed;
     }
