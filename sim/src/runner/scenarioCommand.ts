@@ -4,8 +4,8 @@ import { SensoriumError, type GraphDescription } from '@sensorium/core';
 import { loadScenario } from '../scenario/loadScenario.js';
 import type { Scenario } from '../scenario/ScenarioSchema.js';
 import type { NodeResolver } from './GraphNode.js';
-import { runScenarios } from './runScenario.js';
-import type { ScenarioSummary } from './ScenarioResult.js';
+import { runScenarios, type RunScenarioOptions } from './runScenario.js';
+import type { ScenarioResult, ScenarioSummary } from './ScenarioResult.js';
 
 export interface ScenarioCommandIo {
   stdout(text: string): void;
@@ -21,6 +21,10 @@ export interface ScenarioCommandIo {
   controllers?: Readonly<Record<string, GraphDescription>>;
   /** Controller when `--controller` is not given (default `expert`). */
   defaultController?: string;
+  /** Called before each scenario's nodes start (taps, e.g. a wall-clock latency probe). */
+  onStart?: RunScenarioOptions['onStart'];
+  /** Called with each result before it is printed and written (e.g. to fill metrics.latencyMs from such a probe). */
+  decorate?(result: ScenarioResult): void;
 }
 
 export const SCENARIO_USAGE = `Usage: sensorium scenario FILE|DIR... [--json OUT] [--seed N] [--controller NAME] [--ablate MODALITY] [--realtime]
@@ -84,13 +88,16 @@ export async function scenarioCommand(args: readonly string[], io: ScenarioComma
       ...(parsed.ablate === undefined ? {} : { ablate: parsed.ablate }),
       realtime: parsed.realtime,
       resourceRoot: cwd,
+      ...(io.onStart === undefined ? {} : { onStart: io.onStart }),
       onResult: (r, i) => {
+        io.decorate?.(r);
         const m = r.metrics;
         io.stdout(
           `[${String(i + 1).padStart(width)}/${scenarios.length}] ${r.passed ? 'PASS' : 'FAIL'} ${r.name.padEnd(28)} ` +
             `score ${m.drivingScore.toFixed(2)}  route ${(100 * m.routeCompletion).toFixed(0).padStart(3)}%  ` +
             `collisions ${m.collisions}  clearance ${m.minClearance === null ? '  -  ' : `${m.minClearance.toFixed(2)} m`}  ` +
             `t ${m.timeToGoal === null ? '   -  ' : `${m.timeToGoal.toFixed(1).padStart(5)}s`}  ${m.realtimeFactor.toFixed(1)}× rt` +
+            `${Number.isFinite(m.latencyMs.p99) && m.latencyMs.p99 > 0 ? `  latency p50/p99 ${m.latencyMs.p50.toFixed(0)}/${m.latencyMs.p99.toFixed(0)} ms` : ''}` +
             `${r.failures.length > 0 ? `\n      ${r.failures.join('\n      ')}` : ''}\n`,
         );
       },
