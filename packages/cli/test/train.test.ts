@@ -9,7 +9,7 @@ import { captureIo } from './io.js';
 describe('sensorium train', () => {
   it('trains a few steps, checkpoints and writes loadable float and int8 models', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sensorium-train-'));
-    writeFileSync(join(dir, 'train.json'), JSON.stringify({ scenarios: [], synthetic_episodes: 3, epochs: 1, batch_size: 16, rl_iterations: 1, rl_episodes: 2, eval_episodes: 2, checkpoint_every: 2, seed: 7 }));
+    writeFileSync(join(dir, 'train.json'), JSON.stringify({ scenarios: [], synthetic_episodes: 3, epochs: 1, batch_size: 16, rl_iterations: 1, rl_episodes: 2, rl_environment: 'synthetic', eval_episodes: 2, checkpoint_every: 2, seed: 7 }));
     const io = captureIo(dir);
     const code = await command.run(['--config', 'train.json', '--out', 'out', '--steps', '3'], io);
     expect(code, io.err).toBe(0);

@@ -7,6 +7,12 @@
  *
  *   npx tsx packages/fusion/scripts/trainSimGate.ts --data /tmp/sim-samples.jsonl [--data more.jsonl]
  *       [--init models] [--epochs 6] [--held-out 7] [--lr 5e-4] [--near-repeat 4] [--fault-repeat 3] [--token-swap 0] [--out /tmp/sim-trained]
+ *       [--trainable all|gate] [--clear-repeat 1] [--token-noise 0]
+ *
+ * `--trainable gate --init models` fine-tunes only the gating network of the given weights (embedding and
+ * policy frozen); `--clear-repeat` repeats samples with nothing within 3 m ahead (no fault); `--token-noise σ`
+ * perturbs each sample's tokens (scale × (1 + σ·N), plus σ·rms·N per value, seeded per sample) so the gate's
+ * token statistics (RMS, mean-token summary) carry less run-specific detail and it leans on the cues.
  *
  * Writes OUT/{fusion,policy}{,-int8} and OUT/train-metrics.json.
  */
@@ -14,7 +20,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '@sensorium/ml';
-import { FusionModel, PolicyHead, DEFAULT_FUSION_CONFIG, loadFusionModel, loadPolicyHead, saveFusionModel, savePolicyHead, trainFusion } from '@sensorium/fusion';
+import { FusionModel, PolicyHead, SeededRandom, DEFAULT_FUSION_CONFIG, loadFusionModel, loadPolicyHead, saveFusionModel, savePolicyHead, trainFusion } from '@sensorium/fusion';
 import type { FusionDataset, FusionSample, ModelFiles, ModelReader, TrainProgress } from '@sensorium/fusion';
 import { evaluateGate, inFault, readSamples, type RecordedSample } from './simSamples.js';
 import { REPO_ROOT } from './simStack.js';
@@ -30,6 +36,9 @@ const { values: args } = parseArgs({
     'fault-repeat': { type: 'string', default: '3' },
     'gate-weight': { type: 'string', default: '1' },
     'token-swap': { type: 'string', default: '0' },
+    trainable: { type: 'string', default: 'all' },
+    'clear-repeat': { type: 'string', default: '1' },
+    'token-noise': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     'held-out': { type: 'string', default: '7' },
     out: { type: 'string', default: '/tmp/sim-trained' },
@@ -43,7 +52,7 @@ const heldOutVariant = Number(args['held-out']);
 const recorded = readSamples(args.data);
 const samples: FusionSample[] = [];
 const heldOut: RecordedSample[] = [];
-const kinds = { near: 0, fault: 0, plain: 0 };
+const kinds = { near: 0, fault: 0, clear: 0, plain: 0 };
 const order: number[] = [];
 const scenarios = new Set<string>();
 for (const r of recorded) {
@@ -55,9 +64,11 @@ for (const r of recorded) {
   const index = samples.push(r.sample) - 1;
   const fault = inFault(r.sample);
   const near = r.sample.obstacleDistanceM <= 3;
-  const repeat = near ? Number(args['near-repeat']) : fault ? Number(args['fault-repeat']) : 1;
+  const clear = !near && !fault;
+  const repeat = near ? Number(args['near-repeat']) : fault ? Number(args['fault-repeat']) : clear ? Number(args['clear-repeat']) : 1;
   if (near) kinds.near++;
   else if (fault) kinds.fault++;
+  else if (clear) kinds.clear++;
   else kinds.plain++;
   for (let k = 0; k < repeat; k++) order.push(index);
 }
@@ -85,17 +96,31 @@ const hash = (i: number, salt: number): number => {
   h ^= h >>> 15;
   return (h >>> 0) / 4294967296;
 };
+const tokenNoise = Number(args['token-noise']);
+const noisy = (s: FusionSample, i: number): FusionSample => {
+  if (tokenNoise <= 0) return s;
+  const rng = new SeededRandom(seed * 1_000_003 + i);
+  const tokens = s.tokens.map((b) => {
+    if (b === undefined) return undefined;
+    let sq = 0;
+    for (const v of b.data) sq += v * v;
+    const rms = Math.sqrt(sq / Math.max(1, b.data.length));
+    const scale = Math.max(0.2, 1 + tokenNoise * rng.normal());
+    return { count: b.count, data: b.data.map((v) => v * scale + tokenNoise * rms * rng.normal()) };
+  });
+  return { ...s, tokens };
+};
 const dataset: FusionDataset = {
   length: order.length,
   get: (i) => {
     const own = samples[order[i]!]!;
-    if (hash(i, seed) >= swap) return own;
+    if (hash(i, seed) >= swap) return noisy(own, i);
     const peers = byPattern.get(patternOf(own))!;
     const donor = samples[peers[Math.floor(hash(i, seed + 7) * peers.length)]!]!;
-    return { ...own, tokens: donor.tokens };
+    return noisy({ ...own, tokens: donor.tokens }, i);
   },
 };
-console.error(`data: ${samples.length} samples from ${scenarios.size} runs (near ${kinds.near}, fault ${kinds.fault}, other ${kinds.plain}); balanced ${order.length}`);
+console.error(`data: ${samples.length} samples from ${scenarios.size} runs (near ${kinds.near}, fault ${kinds.fault}, clear ${kinds.clear}, other ${kinds.plain}); balanced ${order.length}`);
 
 const reader: ModelReader = { read: (p) => Promise.resolve(new Uint8Array(readFileSync(path.resolve(REPO_ROOT, p)))) };
 const config = DEFAULT_FUSION_CONFIG;
@@ -118,6 +143,7 @@ const result = await trainFusion({
   learningRate: Number(args.lr),
   seed,
   lossWeights: { gate: Number(args['gate-weight']) },
+  trainable: args.trainable === 'gate' ? 'gate' : 'all',
   onProgress,
 });
 

@@ -26,4 +26,6 @@ export * from './node/SessionFusionStep.js';
 export * from './node/SessionPolicyActor.js';
 export * from './node/fusionNode.js';
 export * from './fusionNodes.js';
+export * from './training/SimGroundTruth.js';
 export * from './training/SimRecorder.js';
+export * from './training/SimGateEnvironment.js';

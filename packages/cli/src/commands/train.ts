@@ -1,27 +1,34 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ConfigError, type GraphDescription } from '@sensorium/core';
+import { ConfigError, NodeRegistry, type GraphDescription } from '@sensorium/core';
 import {
   DEFAULT_FUSION_CONFIG,
   FusionModel,
   PolicyHead,
+  SimGateEnvironment,
   SimRecorder,
   SyntheticWorld,
   concatDatasets,
   evaluateStack,
+  loadFusionModel,
+  loadPolicyHead,
   reinforceGate,
   saveFusionModel,
   savePolicyHead,
   trainFusion,
 } from '@sensorium/fusion';
-import type { FusionDataset, FusionSample, ModelFiles, TrainCheckpoint, TrainProgress } from '@sensorium/fusion';
+import type { FusionDataset, FusionSample, GateEnvironment, ModelFiles, SimEpisode, StackMetrics, TrainCheckpoint, TrainProgress } from '@sensorium/fusion';
 import { initBackend } from '@sensorium/ml';
 import { loadScenario, runScenario, type Scenario } from '@sensorium/sim';
 import type { CliCommand, CliIo } from '../CliCommand.js';
 import { createNodeRegistry } from '../nodeRegistry.js';
-import { REPO_ROOT, loadStackGraph } from '../stack/stackGraph.js';
+import { REPO_ROOT, loadStackGraph, worldBounds } from '../stack/stackGraph.js';
+import { controlNodes } from '@sensorium/control';
+import { fusionNodes } from '@sensorium/fusion';
+import { perceptionNodes } from '@sensorium/perception';
+import { simNodes } from '@sensorium/sim';
 
 const USAGE = `Usage: sensorium train [--config FILE] [--out DIR] [--resume] [--steps N]
 
@@ -30,15 +37,25 @@ Trains the fusion model (gating network, cross-modal attention, aux heads) and t
      simulator with the expert driving through the perception + fusion nodes, recording what the fusion
      node sees (FusionSamples), plus SyntheticWorld episodes if the config asks for them;
   2. behaviour cloning + auxiliary obstacle losses + gate supervision + the gate's L2 penalty;
-  3. REINFORCE on the gate (SyntheticWorld rollouts: the simulator stack runs below real time here).
+  3. REINFORCE on the gate only, on the scenario reward (driving score − 0.25 × collisions) of closed-loop
+     simulator rollouts of the full stack (launch/stack.launch.yaml: the fusion node steps the model being
+     trained with exploration noise on the gate logits; planner, policy node and supervisor drive), each
+     iteration rl_episodes runs of one rl_scenarios entry (same seed: only the exploration differs, the
+     batch mean is the baseline); before and after, each rl_scenario once without noise (reward, success,
+     gating). rl_environment "synthetic" uses SyntheticWorld rollouts instead.
 Writes OUT/fusion, OUT/policy (float) and OUT/fusion-int8, OUT/policy-int8, OUT/train-metrics.json, and
-OUT/checkpoint.json every checkpoint_every steps (--resume continues from it with the same batches).
+OUT/checkpoint.json every checkpoint_every steps and OUT/checkpoint-reinforce.json every REINFORCE iteration
+(--resume continues from the latest phase with the same batches and episodes).
 
   --config FILE   JSON: {"scenarios": ["sim/scenarios"], "variants": 1, "synthetic_episodes": 60,
                   "epochs": 4, "batch_size": 64, "learning_rate": 0.001, "rl_iterations": 6, "rl_episodes": 8,
                   "eval_episodes": 20, "seed": 1,
                   "checkpoint_every": 100, "max_sim_seconds": 30, "near_repeat": 4, "fault_repeat": 3,
-                  "gate_weight": 3}
+                  "gate_weight": 3, "init": "", "rl_environment": "simulator",
+                  "rl_scenarios": ["sim/scenarios/camera-freeze.yaml", ...], "rl_sigma": 0.3,
+                  "rl_learning_rate": 0.0003, "rl_max_sim_seconds": 20}
+                  init: a models directory (fusion/, policy/) to start from instead of the seeded
+                  initialisation (with epochs 0 and no data: REINFORCE fine-tuning of shipped weights)
   --out DIR       output directory (default models-trained)
   --resume        continue from OUT/checkpoint.json
   --steps N       stop the supervised phase after N steps (smoke runs)
@@ -63,6 +80,17 @@ export interface TrainConfig {
   fault_repeat: number;
   /** Weight of the gate cross-entropy in the loss. */
   gate_weight: number;
+  /** Models directory (fusion/, policy/) to start from; '' = seeded initialisation. */
+  init: string;
+  /** Where REINFORCE rolls out: the simulator through the stack graph, or SyntheticWorld. */
+  rl_environment: string;
+  /** Scenario files REINFORCE (and its before/after evaluation) runs in the simulator. */
+  rl_scenarios: string[];
+  /** Std of the exploration noise on the gate logits. */
+  rl_sigma: number;
+  rl_learning_rate: number;
+  /** Sim seconds per REINFORCE episode at most. */
+  rl_max_sim_seconds: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -81,6 +109,12 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   near_repeat: 4,
   fault_repeat: 3,
   gate_weight: 3,
+  init: '',
+  rl_environment: 'simulator',
+  rl_scenarios: ['sim/scenarios/camera-freeze.yaml', 'sim/scenarios/lidar-dropout.yaml', 'sim/scenarios/pop-out-obstacle.yaml', 'sim/scenarios/glass-wall.yaml'],
+  rl_sigma: 0.3,
+  rl_learning_rate: 3e-4,
+  rl_max_sim_seconds: 20,
 };
 
 export const command: CliCommand = {
@@ -127,8 +161,21 @@ export const command: CliCommand = {
 
     // 1. Data.
     const fusionConfig = DEFAULT_FUSION_CONFIG;
-    const model = new FusionModel({ seed: config.seed });
-    const policy = new PolicyHead(fusionConfig.embeddingDim, fusionConfig.policyHidden, { seed: config.seed + 1 });
+    let model: FusionModel;
+    let policy: PolicyHead;
+    if (config.init === '') {
+      model = new FusionModel({ seed: config.seed });
+      policy = new PolicyHead(fusionConfig.embeddingDim, fusionConfig.policyHidden, { seed: config.seed + 1 });
+    } else {
+      const reader = { read: (p: string) => readFile(resolve(io.cwd, p)).then((b) => new Uint8Array(b)) };
+      try {
+        model = await loadFusionModel(reader, join(config.init, 'fusion'));
+        policy = await loadPolicyHead(reader, join(config.init, 'policy'));
+      } catch (error) {
+        io.stderr(`error: cannot load init models from ${config.init}: ${(error as Error).message}\n`);
+        return 2;
+      }
+    }
     const scenarios = await loadScenarios(config.scenarios, io.cwd);
     const parts: FusionDataset[] = [];
     const simSamples = await recordSimulator(model, scenarios, config, io);
@@ -136,7 +183,7 @@ export const command: CliCommand = {
     const world = new SyntheticWorld({ config: fusionConfig, seed: config.seed });
     if (config.synthetic_episodes > 0) parts.push(world.expertDataset({ episodes: config.synthetic_episodes }));
     const dataset = concatDatasets(parts);
-    if (dataset.length < config.batch_size) {
+    if (config.epochs > 0 && dataset.length < config.batch_size) {
       io.stderr(`error: only ${dataset.length} samples (fewer than one batch of ${config.batch_size}); add scenarios or synthetic_episodes\n`);
       return 1;
     }
@@ -144,7 +191,11 @@ export const command: CliCommand = {
 
     // 2. Supervised.
     const checkpointFile = join(out, 'checkpoint.json');
-    const resume = values.resume ? await readCheckpoint(checkpointFile) : undefined;
+    // REINFORCE checkpoints go to their own file, written only once the supervised phase is done: with one,
+    // --resume continues REINFORCE (the supervised weights come back with it), else the supervised phase.
+    const rlCheckpointFile = join(out, 'checkpoint-reinforce.json');
+    const resumeReinforce = values.resume && (await exists(rlCheckpointFile)) ? await readCheckpoint(rlCheckpointFile) : undefined;
+    const resumeSupervised = values.resume && resumeReinforce === undefined ? await readCheckpoint(checkpointFile) : undefined;
     const bar = new cliProgress.SingleBar(
       { format: '{phase} [{bar}] {value}/{total} {losses}', stream: process.stderr, hideCursor: false, noTTYOutput: true, notTTYSchedule: 2000 },
       cliProgress.Presets.shades_classic,
@@ -164,25 +215,59 @@ export const command: CliCommand = {
     };
     const epochs = maxSteps === undefined ? config.epochs : Math.max(1, Math.ceil(maxSteps / Math.max(1, Math.floor(dataset.length / config.batch_size))));
     const limited = maxSteps === undefined ? dataset : limitDataset(dataset, maxSteps, config.batch_size, epochs);
-    const supervised = await trainFusion({
+    // A REINFORCE checkpoint means the supervised phase finished: its weights come back with the RL resume.
+    const supervised = resumeReinforce !== undefined ? { steps: 0, finalLosses: {} as Record<string, number> } : await trainFusion({
       model,
       policy,
       dataset: limited,
-      epochs,
+      epochs: config.epochs === 0 ? 0 : epochs,
       batchSize: config.batch_size,
       learningRate: config.learning_rate,
       lossWeights: { gate: config.gate_weight },
       seed: config.seed,
       checkpointEvery: config.checkpoint_every,
       onCheckpoint: (c) => writeCheckpoint(checkpointFile, c),
-      ...(resume === undefined ? {} : { resume }),
+      ...(resumeSupervised === undefined ? {} : { resume: resumeSupervised }),
       onProgress,
     });
 
-    // 3. REINFORCE on the gate.
-    const rl = config.rl_iterations > 0 ? await reinforceGate({ model, policy, environment: world, iterations: config.rl_iterations, episodesPerIteration: config.rl_episodes, seed: config.seed, onProgress }) : null;
+    // 3. REINFORCE on the gate (the policy node of the simulator stack loads the policy trained above).
     if (barStarted) bar.stop();
-    const evaluation = await evaluateStack({ model, policy, environment: new SyntheticWorld({ config: fusionConfig, seed: config.seed + 1000 }), episodes: config.eval_episodes, firstEpisode: 0 });
+    barStarted = false;
+    await writeModel(join(out, 'policy'), savePolicyHead(policy));
+    const inSimulator = config.rl_environment === 'simulator';
+    const rlScenarios = inSimulator && config.rl_iterations > 0 ? await loadScenarios(config.rl_scenarios, io.cwd) : [];
+    const simEnvironment = (groupSize: number): GateEnvironment =>
+      new SimGateEnvironment({
+        model,
+        episode: (index) => simEpisode(rlScenarios[Math.floor(index / groupSize) % rlScenarios.length]!, join(out, 'policy'), config),
+        onEpisode: (index, name, score, reward) => io.stderr(`  episode ${index} ${name}: reward ${reward.toFixed(3)} score ${score.drivingScore.toFixed(2)} collisions ${score.collisions}${score.passed ? ' passed' : ''}\n`),
+      });
+    const rlEvaluation = async (): Promise<StackMetrics | null> =>
+      rlScenarios.length === 0 ? null : evaluateStack({ model, policy, environment: simEnvironment(1), episodes: rlScenarios.length, firstEpisode: 0 });
+    let before: StackMetrics | null = null;
+    let rl = null;
+    if (config.rl_iterations > 0) {
+      if (inSimulator) io.stderr(`REINFORCE in the simulator: ${config.rl_iterations} iterations × ${config.rl_episodes} episodes over ${rlScenarios.map((s) => s.name).join(', ')}; before:\n`);
+      before = inSimulator && resumeReinforce === undefined ? await rlEvaluation() : null;
+      rl = await reinforceGate({
+        model,
+        policy,
+        environment: inSimulator ? simEnvironment(config.rl_episodes) : world,
+        iterations: config.rl_iterations,
+        episodesPerIteration: config.rl_episodes,
+        sigma: config.rl_sigma,
+        learningRate: config.rl_learning_rate,
+        seed: config.seed,
+        firstEpisode: 0,
+        onProgress: (p) => io.stderr(`reinforce ${p.step}/${p.totalSteps} ${Object.entries(p.losses).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ')}\n`),
+        onCheckpoint: (c) => writeCheckpoint(rlCheckpointFile, c),
+        ...(resumeReinforce === undefined ? {} : { resume: resumeReinforce }),
+      });
+    }
+    if (inSimulator && config.rl_iterations > 0) io.stderr('after:\n');
+    const after = inSimulator && config.rl_iterations > 0 ? await rlEvaluation() : null;
+    const evaluation = config.eval_episodes > 0 ? await evaluateStack({ model, policy, environment: new SyntheticWorld({ config: fusionConfig, seed: config.seed + 1000 }), episodes: config.eval_episodes, firstEpisode: 0 }) : null;
 
     const metadata = { trainedOn: 'sensorium train', simulatorSamples: simSamples.length, syntheticEpisodes: config.synthetic_episodes, seed: config.seed };
     await writeModel(join(out, 'fusion'), saveFusionModel(model, { metadata }));
@@ -193,13 +278,16 @@ export const command: CliCommand = {
       config,
       data: { simulatorSamples: simSamples.length, total: dataset.length, scenarios: scenarios.map((s) => s.name) },
       supervised,
-      reinforce: rl,
+      reinforce: rl === null ? null : { environment: config.rl_environment, ...rl, simulatorBefore: before, simulatorAfter: after },
       syntheticEvaluation: evaluation,
       wallSeconds: (performance.now() - started) / 1000,
     };
     await writeFile(join(out, 'train-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     io.stdout(`trained ${supervised.steps} supervised steps${rl === null ? '' : ` + ${config.rl_iterations} REINFORCE iterations`} in ${metrics.wallSeconds.toFixed(0)} s → ${out}\n`);
     io.stdout(`final losses: ${Object.entries(supervised.finalLosses).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}\n`);
+    const line = (m: StackMetrics): string => `reward ${m.meanReward.toFixed(3)} success ${m.successRate.toFixed(2)} collisions ${m.collisionRate.toFixed(2)} clear vision ${m.gating.clearVisionWeight.toFixed(2)} onsets answered ${m.gating.onsetResponseRate.toFixed(2)}`;
+    if (before !== null) io.stdout(`simulator before REINFORCE: ${line(before)}\n`);
+    if (after !== null) io.stdout(`simulator after REINFORCE:  ${line(after)}\n`);
     model.dispose();
     policy.weights.dispose();
     return 0;
@@ -219,8 +307,15 @@ async function readConfig(file: string | undefined, cwd: string): Promise<TrainC
   for (const [key, value] of Object.entries(raw)) {
     if (!(key in config)) throw new ConfigError('unknown training config key', { context: { file, field: key, expected: Object.keys(config).join(', ') } });
     const expected = DEFAULT_TRAIN_CONFIG[key as keyof TrainConfig];
-    const ok = Array.isArray(expected) ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === 'number' && Number.isFinite(value) && value >= 0;
-    if (!ok) throw new ConfigError('bad training config value', { context: { file, field: key, expected: Array.isArray(expected) ? 'an array of paths' : 'a non-negative number', actual: JSON.stringify(value) } });
+    const what = Array.isArray(expected) ? 'an array of paths' : key === 'rl_environment' ? '"simulator" or "synthetic"' : typeof expected === 'string' ? 'a string' : 'a non-negative number';
+    const ok = Array.isArray(expected)
+      ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+      : key === 'rl_environment'
+        ? value === 'simulator' || value === 'synthetic'
+        : typeof expected === 'string'
+          ? typeof value === 'string'
+          : typeof value === 'number' && Number.isFinite(value) && value >= 0;
+    if (!ok) throw new ConfigError('bad training config value', { context: { file, field: key, expected: what, actual: JSON.stringify(value) } });
     (config as unknown as Record<string, unknown>)[key] = value;
   }
   return config;
@@ -301,6 +396,31 @@ async function recordSimulator(model: FusionModel, scenarios: readonly Scenario[
   return samples;
 }
 
+/** The fusion node under training in place of the shipped one; everything else as `sensorium scenario` has it. */
+function trainingRegistry(fusionNode: SimEpisodeHooksNode): NodeRegistry {
+  return new NodeRegistry().register(...perceptionNodes, ...fusionNodes.filter((n) => n.exec !== 'fusion'), fusionNode, ...controlNodes, ...simNodes);
+}
+type SimEpisodeHooksNode = Parameters<SimEpisode['run']>[0]['fusionNode'];
+
+/**
+ * A REINFORCE episode: the scenario (its own seed, so the episodes of an iteration differ only in the
+ * exploration) with the full stack graph, the policy node reading `policyDir`, at most rl_max_sim_seconds.
+ */
+function simEpisode(scenario: Scenario, policyDir: string, config: TrainConfig): SimEpisode {
+  const bounds = worldBounds(scenario.world.size);
+  const controller = loadStackGraph({ params: { policy: { map_bounds: bounds, model_dir: policyDir }, planner: { map_bounds: bounds } } });
+  const run = { ...scenario, duration: Math.min(scenario.duration, config.rl_max_sim_seconds) };
+  return {
+    name: scenario.name,
+    lighting: scenario.world.lighting,
+    faults: scenario.faults,
+    async run(hooks) {
+      const r = await runScenario(run, { controller, registry: trainingRegistry(hooks.fusionNode), resourceRoot: REPO_ROOT, onStart: ({ transport }) => hooks.onStart({ transport }) });
+      return { drivingScore: r.metrics.drivingScore, collisions: r.metrics.collisions, reachedGoal: r.metrics.timeToGoal !== null, passed: r.passed };
+    },
+  };
+}
+
 /**
  * Simulator samples with the rare ones repeated: a library run gives ~170 samples, few near an obstacle or in
  * a fault, and the gate has to learn exactly those.
@@ -320,6 +440,13 @@ function limitDataset(dataset: FusionDataset, steps: number, batchSize: number, 
   const perEpoch = Math.max(1, Math.ceil(steps / epochs));
   const length = Math.min(dataset.length, perEpoch * batchSize);
   return { length, get: (i) => dataset.get(i) };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function writeModel(dir: string, files: ModelFiles): Promise<void> {

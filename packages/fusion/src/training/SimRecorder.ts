@@ -1,27 +1,16 @@
 import { Subscription } from 'rxjs';
-import type { AudioEventArray, Detection3DArray, FeatureTokens, SceneObject, SectorRanges, Time, TouchContacts, Transport } from '@sensorium/core';
-import { AUX_MAX_DISTANCE_M } from '../model/FusionModel.js';
+import type { AudioEventArray, Detection3DArray, FeatureTokens, SectorRanges, Time, TouchContacts, Transport } from '@sensorium/core';
 import type { FusionModel } from '../model/FusionModel.js';
 import { MODALITIES } from '../Modality.js';
 import { FusionNodeLogic } from '../node/FusionNodeLogic.js';
-import { aheadDistance } from './aheadDistance.js';
-import { gateTarget } from './gateTarget.js';
+import { SimGroundTruth, type SimGroundTruthOptions } from './SimGroundTruth.js';
 import type { FusionDataset, FusionSample } from './FusionSample.js';
 
-/** A sensor fault window of the recorded run (the scenario's `faults:` entries). */
-export interface RecordedFault {
-  sensor: string;
-  at: number;
-  duration: number;
-}
+export type { RecordedFault } from './SimGroundTruth.js';
 
-export interface SimRecorderOptions {
+export interface SimRecorderOptions extends SimGroundTruthOptions {
   /** Same staleness as the fusion node (s). */
   staleTimeoutSec?: number;
-  /** Scene lighting (0..2): below `darkBelow` the camera counts as uninformative. */
-  lighting?: number;
-  darkBelow?: number;
-  faults?: readonly RecordedFault[];
 }
 
 /**
@@ -29,8 +18,6 @@ export interface SimRecorderOptions {
  * nothing, as in ROS); the runner's own taps do the same.
  */
 const SENSOR = { reliability: 'best_effort' } as const;
-
-const FAULT_MODALITY: Record<string, number> = { camera: 0, vision: 0, lidar: 1, audio: 2, touch: 3 };
 
 /**
  * Builds FusionSamples from a simulator run: it listens to the same perception topics as the fusion
@@ -41,15 +28,12 @@ const FAULT_MODALITY: Record<string, number> = { camera: 0, vision: 0, lidar: 1,
 export class SimRecorder {
   readonly samples: FusionSample[] = [];
   private readonly logic: FusionNodeLogic;
-  private robot: { x: number; y: number; yaw: number } | null = null;
-  private solids: SceneObject[] = [];
-  private goal: { x: number; y: number } | null = null;
+  private readonly truth: SimGroundTruth;
   private command: { linear: number; angular: number } | null = null;
-  private readonly options: Required<SimRecorderOptions>;
 
   constructor(model: FusionModel, options: SimRecorderOptions = {}) {
-    this.options = { staleTimeoutSec: 0.3, lighting: 1, darkBelow: 0.2, faults: [], ...options };
-    this.logic = new FusionNodeLogic(model, { staleTimeoutSec: this.options.staleTimeoutSec, pointEncoderOn: 0.6, pointEncoderOff: 0.4 });
+    this.logic = new FusionNodeLogic(model, { staleTimeoutSec: options.staleTimeoutSec ?? 0.3, pointEncoderOn: 0.6, pointEncoderOff: 0.4 });
+    this.truth = new SimGroundTruth(options);
   }
 
   /** Subscribes on `transport` (absolute topic names, root namespace); unsubscribe the result to stop. */
@@ -72,14 +56,7 @@ export class SimRecorder {
     sub.add(transport.subscribe('/perception/obstacles', 'vision_msgs/msg/Detection3DArray', SENSOR).subscribe(safe((msg: Detection3DArray) => this.logic.onObstacles(msg))));
     sub.add(transport.subscribe('/perception/audio/events', 'sensorium_msgs/msg/AudioEventArray', SENSOR).subscribe(safe((msg: AudioEventArray) => this.logic.onAudioEvents(msg))));
     sub.add(transport.subscribe('/perception/touch/contacts', 'sensorium_msgs/msg/TouchContacts', SENSOR).subscribe(safe((msg: TouchContacts) => this.logic.onTouchContacts(msg))));
-    sub.add(
-      transport.subscribe('/sim/world', 'sensorium_msgs/msg/WorldState', SENSOR).subscribe((w) => {
-        this.solids = w.objects.filter((o) => o.shape !== 'zone' && o.shape !== 'sound' && o.shape !== 'robot' && !o.id.startsWith('boundary-'));
-        const r = w.objects.find((o) => o.shape === 'robot');
-        if (r !== undefined) this.robot = { x: r.pose.position.x, y: r.pose.position.y, yaw: yawOf(r.pose.orientation) };
-      }),
-    );
-    sub.add(transport.subscribe('/goal_pose', 'geometry_msgs/msg/PoseStamped', SENSOR).subscribe((g) => (this.goal = { x: g.pose.position.x, y: g.pose.position.y })));
+    sub.add(this.truth.attach(transport));
     sub.add(transport.subscribe('/cmd_vel', 'geometry_msgs/msg/Twist', SENSOR).subscribe((t) => (this.command = { linear: t.linear.x, angular: t.angular.z })));
     sub.add(transport.subscribe('/fusion/gating', 'sensorium_msgs/msg/ModalityWeights', SENSOR).subscribe(() => this.record(now())));
     return sub;
@@ -92,41 +69,21 @@ export class SimRecorder {
   }
 
   private record(now: Time): void {
-    const robot = this.robot;
-    if (robot === null || this.goal === null || this.command === null) return;
+    if (this.command === null) return;
     const p = this.logic.prepare(now);
-    const t = now.sec + now.nanosec * 1e-9;
-    // Ground truth: the runner's definition (solid centre within ±45° of the heading, gap from the footprint).
-    const ahead = aheadDistance(robot, this.solids);
-    const informative: [boolean, boolean, boolean, boolean] = [
-      (p.available[0] ?? 0) > 0.5 && this.options.lighting >= this.options.darkBelow,
-      (p.available[1] ?? 0) > 0.5,
-      (p.available[2] ?? 0) > 0.5,
-      (p.available[3] ?? 0) > 0.5,
-    ];
-    for (const f of this.options.faults) {
-      const m = FAULT_MODALITY[f.sensor];
-      if (m !== undefined && t >= f.at && t < f.at + f.duration) informative[m] = false;
-    }
-    const gx = this.goal.x - robot.x;
-    const gy = this.goal.y - robot.y;
-    const c = Math.cos(robot.yaw);
-    const sn = Math.sin(robot.yaw);
+    const labels = this.truth.label(now, p.available);
+    if (labels === null || labels.goal === null) return;
     this.samples.push({
       tokens: p.tokens.map((b) => (b === undefined ? undefined : { count: b.count, data: b.data.slice() })),
       available: p.available.slice(),
       cues: p.cues.slice(),
-      goal: { x: c * gx + sn * gy, y: -sn * gx + c * gy },
+      goal: labels.goal,
       perceived: { nearestDistanceM: p.nearestM, nearestBearing: p.bearing, count: p.count, contact: p.contact },
       expert: { ...this.command },
-      obstacleAhead: ahead <= 2 ? 1 : 0,
-      obstacleDistanceM: Math.min(ahead, AUX_MAX_DISTANCE_M),
-      gateTarget: gateTarget(new Float32Array(4), { obstacleAheadM: ahead, informative }),
-      pointEncoderTarget: ahead < 2.5 && informative[1] ? 1 : 0,
+      obstacleAhead: labels.obstacleAhead,
+      obstacleDistanceM: labels.obstacleDistanceM,
+      gateTarget: labels.gateTarget,
+      pointEncoderTarget: labels.pointEncoderTarget,
     });
   }
-}
-
-function yawOf(q: { x: number; y: number; z: number; w: number }): number {
-  return Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
 }

@@ -2,6 +2,7 @@ import type { FusionModel, FusionStepOutput } from '../model/FusionModel.js';
 import type { PolicyHead } from '../model/PolicyHead.js';
 import { policyFeatureDim, writePolicyFeatures } from '../model/PolicyHead.js';
 import type { FusionSample } from './FusionSample.js';
+import type { GateDriver } from './reinforceGate.js';
 
 /**
  * The learned stack as a driver for a GateEnvironment: fusion step → FusedPercept fields → policy head,
@@ -12,11 +13,15 @@ export function learnedDriver(
   model: FusionModel,
   policy: PolicyHead,
   observe?: (sample: FusionSample, output: FusionStepOutput) => void,
-): (sample: FusionSample) => { linear: number; angular: number } {
+): GateDriver {
   const features = new Float32Array(policyFeatureDim(model.config.embeddingDim));
-  return (sample) => {
+  const fusionStep = (sample: FusionSample): FusionStepOutput => {
     const out = model.step(sample);
     observe?.(sample, out);
+    return out;
+  };
+  const drive = (sample: FusionSample): { linear: number; angular: number } => {
+    const out = fusionStep(sample);
     writePolicyFeatures(
       features,
       {
@@ -32,4 +37,5 @@ export function learnedDriver(
     );
     return policy.act(features);
   };
+  return Object.assign(drive, { fusionStep });
 }

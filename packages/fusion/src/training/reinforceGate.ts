@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FusionModel } from '../model/FusionModel.js';
+import type { FusionModel, FusionStepOutput } from '../model/FusionModel.js';
 import type { PolicyHead } from '../model/PolicyHead.js';
 import { policyFeatureDim, writePolicyFeatures } from '../model/PolicyHead.js';
 import { SeededRandom } from '../model/SeededRandom.js';
@@ -16,12 +16,23 @@ export interface EpisodeOutcome {
 }
 
 /**
- * The simulator loop, injected: runs episode `index`, calling `drive` with what the fusion node would see
- * at each step and applying the command it returns. SyntheticWorld implements it; `sensorium train`
- * implements it over the simulator.
+ * The learned stack at one step. Called as a function: fusion step + policy head → command (SyntheticWorld
+ * drives with it). `fusionStep` alone is the fusion node's part, for an environment whose own nodes act on
+ * the percept (SimGateEnvironment: the real fusion node steps through it, the real policy node drives).
+ * Its output is owned by the model and overwritten by the next step.
+ */
+export interface GateDriver {
+  (sample: FusionSample): { linear: number; angular: number };
+  fusionStep(sample: FusionSample): FusionStepOutput;
+}
+
+/**
+ * The simulator loop, injected: runs episode `index`, calling `drive` (or `drive.fusionStep`) with what the
+ * fusion node sees at each step. SyntheticWorld and SimGateEnvironment (the simulator through the stack
+ * graph) implement it.
  */
 export interface GateEnvironment {
-  rollout(index: number, drive: (sample: FusionSample) => { linear: number; angular: number }): EpisodeOutcome | Promise<EpisodeOutcome>;
+  rollout(index: number, drive: GateDriver): EpisodeOutcome | Promise<EpisodeOutcome>;
 }
 
 export interface ReinforceGateOptions {
@@ -81,10 +92,13 @@ export async function reinforceGate(options: ReinforceGateOptions): Promise<Rein
     let successes = 0;
     for (let e = 0; e < episodes; e++) {
       const episodeRng = new SeededRandom((options.seed ?? 17) * 65_537 + it * 1_000 + e);
-      const outcome = await options.environment.rollout((options.firstEpisode ?? 1_000_000) + it * episodes + e, (sample) => {
+      const fusionStep = (sample: FusionSample): FusionStepOutput => {
         const noise = new Float32Array(4).map(() => episodeRng.normal() * sigma);
-        const out = model.step({ ...sample, gateNoise: noise });
         steps.push({ sample, noise, episode: e });
+        return model.step({ ...sample, gateNoise: noise });
+      };
+      const drive = (sample: FusionSample): { linear: number; angular: number } => {
+        const out = fusionStep(sample);
         writePolicyFeatures(
           features,
           {
@@ -99,7 +113,8 @@ export async function reinforceGate(options: ReinforceGateOptions): Promise<Rein
           sample.goal,
         );
         return policy.act(features);
-      });
+      };
+      const outcome = await options.environment.rollout((options.firstEpisode ?? 1_000_000) + it * episodes + e, Object.assign(drive, { fusionStep }));
       rewards.push(outcome.reward);
       if (outcome.reachedGoal && !outcome.collided) successes++;
     }

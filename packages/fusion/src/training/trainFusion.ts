@@ -53,8 +53,12 @@ export interface TrainFusionOptions {
   learningRate?: number;
   seed?: number;
   lossWeights?: Partial<LossWeights>;
-  /** `all` trains base weights; `lora` trains only the attached adapters (base frozen). */
-  trainable?: 'all' | 'lora';
+  /**
+   * `all` trains base weights; `lora` trains only the attached adapters (base frozen); `gate` only the gating
+   * network (`gate.*`: summary, hidden, logits, point encoder), e.g. to re-balance its weights without
+   * moving the embedding and the policy that were trained on them.
+   */
+  trainable?: 'all' | 'lora' | 'gate';
   /** Called every `checkpointEvery` steps and at the end. */
   onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
   checkpointEvery?: number;
@@ -207,7 +211,8 @@ export function staticPolicyFeatures(samples: readonly FusionSample[]): tf.Tenso
   return tf.tensor2d(stat, [samples.length, STATIC_FEATURES]);
 }
 
-function trainableVariables(model: FusionModel, policy: PolicyHead, mode: 'all' | 'lora'): tf.Variable[] {
+function trainableVariables(model: FusionModel, policy: PolicyHead, mode: 'all' | 'lora' | 'gate'): tf.Variable[] {
+  if (mode === 'gate') return model.weights.select(['gate.']);
   if (mode === 'lora') return [...(model.lora?.variables() ?? []), ...(policy.lora?.variables() ?? [])];
   return [...model.weights.select(), ...policy.weights.select()];
 }
