@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { wasmKernels } from './wasmKernels.js';
 
 const TWO_SQRT_2_OVER_PI = 2 * Math.sqrt(2 / Math.PI);
 
@@ -9,6 +10,8 @@ const TWO_SQRT_2_OVER_PI = 2 * Math.sqrt(2 / Math.PI);
  * `Gelu(approximate="tanh")` (opset 20) or Mul/Sigmoid before that.
  */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  // inference on wasm: the same kernel chain in one dispatch, constants kept off the engine
+  if (wasmKernels.available() && x.dtype === 'float32') return wasmKernels.gelu(x);
   return tf.tidy(() => {
     const inner = tf.mul(x, tf.add(tf.mul(tf.square(x), 0.044715 * TWO_SQRT_2_OVER_PI), TWO_SQRT_2_OVER_PI));
     return tf.mul(x, tf.sigmoid(inner)) as T;

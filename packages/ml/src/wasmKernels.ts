@@ -1,0 +1,224 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DataType, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { recordingGradients } from './recordingGradients.js';
+
+/*
+ * Composite kernels for the tfjs-wasm backend, used by the layers at inference time. At ViT-Small sizes
+ * (65 tokens) the cost there is not the arithmetic but what surrounds it: every op is an engine dispatch,
+ * every scalar operand an upload, and a wasm `Slice`/`SplitV` copies its whole input out of the heap once
+ * per output (a head split of a [65, 192] tensor copied it 3 times and fed the GC). These kernels do the
+ * same arithmetic in one dispatch each: matMul and bias through the backend's own `_FusedMatMul`
+ * (XNNPACK, one kernel instead of MatMul + Add), the GELU chain through the backend's own elementwise
+ * kernels with scalars that never reach the engine, and layer norm and the head split as plain loops on
+ * views of the wasm heap (no copies of the inputs). None has a gradient: callers use them only when
+ * `wasmKernels.available()` (wasm is the active backend and no gradient tape is recording).
+ */
+
+/** The members of tfjs-backend-wasm's `BackendWasm` these kernels use. */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+}
+
+const BACKEND = 'wasm';
+const DENSE = 'SensoriumDense';
+const LAYER_NORM = 'SensoriumLayerNorm';
+const GELU = 'SensoriumGelu';
+const SPLIT_HEADS = 'SensoriumSplitHeads';
+
+const TWO_SQRT_2_OVER_PI = 2 * Math.sqrt(2 / Math.PI);
+
+/** A backend kernel looked up once (after the wasm backend has registered it). */
+function backendKernel(name: string): KernelFunc {
+  const kernel = tf.getKernel(name, BACKEND);
+  if (kernel === undefined) throw new Error(`tfjs-wasm kernel ${name} is not registered`);
+  return kernel.kernelFunc;
+}
+
+let fusedMatMul: KernelFunc | undefined;
+let square: KernelFunc | undefined;
+let multiply: KernelFunc | undefined;
+let add: KernelFunc | undefined;
+let sigmoid: KernelFunc | undefined;
+
+const FUSED_ATTRS: NamedAttrMap = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0 };
+
+/** x [n, k] · w [k, m] (+ b [m]): the backend's `_FusedMatMul` on rank-3 views (no copies, one XNNPACK call). */
+const denseKernel: KernelFunc = ({ inputs, backend }) => {
+  const { x, w, b } = inputs as { x: TensorInfo; w: TensorInfo; b?: TensorInfo };
+  fusedMatMul ??= backendKernel('_FusedMatMul');
+  const n = x.shape[0]!;
+  const k = x.shape[1]!;
+  const m = w.shape[1]!;
+  const out = fusedMatMul({
+    inputs: { a: { dataId: x.dataId, shape: [1, n, k], dtype: x.dtype }, b: { dataId: w.dataId, shape: [1, k, m], dtype: w.dtype }, ...(b === undefined ? {} : { bias: b }) },
+    backend,
+    attrs: FUSED_ATTRS,
+  }) as TensorInfo;
+  return { dataId: out.dataId, shape: [n, m], dtype: out.dtype };
+};
+
+/**
+ * Layer norm over the last axis. Mean and variance in one pass of double-precision sums: with float32
+ * inputs, E[x²] − E[x]² in doubles loses nothing a float32 result can show unless |mean|/std > ~1e4.
+ */
+const layerNormKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backend as WasmBackend;
+  const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  const epsilon = (attrs as { epsilon: number }).epsilon;
+  const out = be.makeOutput([...x.shape], 'float32');
+  const xs = be.typedArrayFromHeap(x);
+  const ys = be.typedArrayFromHeap(out);
+  const g = be.typedArrayFromHeap(gamma);
+  const bt = be.typedArrayFromHeap(beta);
+  const d = x.shape[x.shape.length - 1]!;
+  for (let row = 0; row < xs.length; row += d) {
+    let sum = 0;
+    let sq = 0;
+    for (let i = row, end = row + d; i < end; i++) {
+      const v = xs[i]!;
+      sum += v;
+      sq += v * v;
+    }
+    const mean = sum / d;
+    const inv = 1 / Math.sqrt(Math.max(sq / d - mean * mean, 0) + epsilon);
+    for (let i = 0; i < d; i++) ys[row + i] = (xs[row + i]! - mean) * inv * g[i]! + bt[i]!;
+  }
+  return out;
+};
+
+/** A float32 scalar on the wasm heap (freed by the caller), so constants never become engine tensors. */
+function heapScalar(be: WasmBackend, value: number): TensorInfo {
+  const s = be.makeOutput([], 'float32');
+  be.typedArrayFromHeap(s)[0] = value;
+  return s;
+}
+
+/** `gelu` exactly as its op chain (same kernels, same order: bit-identical), in one dispatch. */
+const geluKernel: KernelFunc = ({ inputs, backend }) => {
+  const be = backend as WasmBackend;
+  const { x } = inputs as { x: TensorInfo };
+  square ??= backendKernel('Square');
+  multiply ??= backendKernel('Multiply');
+  add ??= backendKernel('Add');
+  sigmoid ??= backendKernel('Sigmoid');
+  const a = heapScalar(be, 0.044715 * TWO_SQRT_2_OVER_PI);
+  const c = heapScalar(be, TWO_SQRT_2_OVER_PI);
+  const run = (f: KernelFunc, ins: Record<string, TensorInfo>): TensorInfo => f({ inputs: ins, backend, attrs: {} }) as TensorInfo;
+  const free = (...ts: TensorInfo[]): void => ts.forEach((t) => be.disposeData(t.dataId));
+  const x2 = run(square, { x });
+  const ax2 = run(multiply, { a: x2, b: a });
+  const poly = run(add, { a: ax2, b: c });
+  const inner = run(multiply, { a: x, b: poly });
+  const s = run(sigmoid, { x: inner });
+  const out = run(multiply, { a: x, b: s });
+  free(a, c, x2, ax2, poly, inner, s);
+  return out;
+};
+
+/**
+ * Per-head operands of attention from projected q [nq, ≥d], k and v [nk, ≥d] (columns from `qOffset`
+ * etc., so one fused [n, 3d] tensor works too): outputs q_h·scale [nq, dh] for each head, then Kᵀ_h
+ * [dh, nk], then v_h [nk, dh]. The scale is applied as float32 × float32 rounded once, like `tf.mul`.
+ */
+const splitHeadsKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backend as WasmBackend;
+  const { q, k, v } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
+  const { heads, dim, scale, qOffset, kOffset, vOffset } = attrs as { heads: number; dim: number; scale: number; qOffset: number; kOffset: number; vOffset: number };
+  const dh = dim / heads;
+  const s = Math.fround(scale);
+  const outs: TensorInfo[] = [];
+  const qs = be.typedArrayFromHeap(q);
+  const nq = q.shape[0]!;
+  const qStride = q.shape[1]!;
+  for (let h = 0; h < heads; h++) {
+    const o = be.makeOutput([nq, dh], 'float32');
+    const ov = be.typedArrayFromHeap(o);
+    for (let r = 0; r < nq; r++) {
+      const src = r * qStride + qOffset + h * dh;
+      const dst = r * dh;
+      for (let j = 0; j < dh; j++) ov[dst + j] = qs[src + j]! * s;
+    }
+    outs.push(o);
+  }
+  const ks = be.typedArrayFromHeap(k);
+  const nk = k.shape[0]!;
+  const kStride = k.shape[1]!;
+  for (let h = 0; h < heads; h++) {
+    const o = be.makeOutput([dh, nk], 'float32');
+    const ov = be.typedArrayFromHeap(o);
+    for (let r = 0; r < nk; r++) {
+      const src = r * kStride + kOffset + h * dh;
+      for (let j = 0; j < dh; j++) ov[j * nk + r] = ks[src + j]!;
+    }
+    outs.push(o);
+  }
+  const vs = be.typedArrayFromHeap(v);
+  const vStride = v.shape[1]!;
+  for (let h = 0; h < heads; h++) {
+    const o = be.makeOutput([nk, dh], 'float32');
+    const ov = be.typedArrayFromHeap(o);
+    for (let r = 0; r < nk; r++) {
+      const src = r * vStride + vOffset + h * dh;
+      ov.set(vs.subarray(src, src + dh), r * dh);
+    }
+    outs.push(o);
+  }
+  return outs;
+};
+
+function register(kernelName: string, kernelFunc: KernelFunc): void {
+  // Registration is process-global in tfjs; a second copy of this module must not re-register (tfjs warns).
+  if (tf.getKernel(kernelName, BACKEND) === undefined) tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+}
+
+register(DENSE, denseKernel);
+register(LAYER_NORM, layerNormKernel);
+register(GELU, geluKernel);
+register(SPLIT_HEADS, splitHeadsKernel);
+
+/** Per-head attention operands from `splitHeads`: q_h (scaled), Kᵀ_h and v_h, `heads` of each. */
+export interface HeadOperands {
+  q: tf.Tensor2D[];
+  kT: tf.Tensor2D[];
+  v: tf.Tensor2D[];
+}
+
+export interface SplitHeadsOptions {
+  heads: number;
+  /** Model width d (each of q, k, v spans d columns). */
+  dim: number;
+  /** Multiplies q (1/√dh for attention). */
+  scale: number;
+  /** First column of q / k / v in their tensors (0, d, 2d for one fused [n, 3d] projection). Default 0. */
+  qOffset?: number;
+  kOffset?: number;
+  vOffset?: number;
+}
+
+/** The fused inference kernels; each is valid only while `available()` is true. */
+export const wasmKernels = {
+  /** tfjs-wasm is the active backend and no gradient tape is recording. */
+  available(): boolean {
+    return tf.getBackend() === BACKEND && !recordingGradients();
+  },
+  /** `x·w + b` in one XNNPACK call (x float32 [n, k], w [k, m], b [m]). */
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+    return tf.engine().runKernel(DENSE, b === undefined ? { x, w } : { x, w, b }) as tf.Tensor2D;
+  },
+  /** Layer norm over the last axis with gamma/beta [d]. */
+  layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): T {
+    return tf.engine().runKernel(LAYER_NORM, { x, gamma, beta }, { epsilon }) as T;
+  },
+  /** GELU (the `gelu` op chain, bit-identical). */
+  gelu<T extends tf.Tensor>(x: T): T {
+    return tf.engine().runKernel(GELU, { x }) as T;
+  },
+  splitHeads(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, options: SplitHeadsOptions): HeadOperands {
+    const { heads, dim, scale } = options;
+    const attrs = { heads, dim, scale, qOffset: options.qOffset ?? 0, kOffset: options.kOffset ?? 0, vOffset: options.vOffset ?? 0 };
+    const outs = tf.engine().runKernel(SPLIT_HEADS, { q, k, v }, attrs) as unknown as tf.Tensor2D[];
+    return { q: outs.slice(0, heads), kT: outs.slice(heads, 2 * heads), v: outs.slice(2 * heads) };
+  },
+};
