@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AStarPlanner } from '../src/planner/AStarPlanner.js';
 import { CostGrid } from '../src/planner/CostGrid.js';
+import { seededRandom } from '@sensorium/core';
 import { PathPlanner } from '../src/planner/PathPlanner.js';
 import { carrotOnPath } from '../src/planner/carrotOnPath.js';
 
@@ -190,6 +191,9 @@ describe('PathPlanner', () => {
     for (let a = 1.8; a <= 2.2 + 1e-9; a += 0.05) for (let b = -0.8; b <= 0.8 + 1e-9; b += 0.05) (xs.push(a), ys.push(b));
     xs.push(6);
     ys.push(0);
+    // Three camera frames in a row see it (one or two are not enough: camera noise never repeats in place).
+    expect(planner.floorMarks(Float32Array.from(xs), Float32Array.from(ys), xs.length, 0, -0.2)).toBe(0);
+    expect(planner.floorMarks(Float32Array.from(xs), Float32Array.from(ys), xs.length, 0, -0.1)).toBe(0);
     expect(planner.floorMarks(Float32Array.from(xs), Float32Array.from(ys), xs.length, 0)).toBe(xs.length - 1);
     const painted = planner.grid.cellOf(0, 2.05);
     expect(planner.grid.occupied(painted, 1)).toBe(true);
@@ -208,5 +212,55 @@ describe('PathPlanner', () => {
       expect(inside, `path point (${x.toFixed(2)}, ${y.toFixed(2)}) is within the inflated zone`).toBe(false);
     }
     expect(planner.grid.occupied(painted, 61)).toBe(false);
+  });
+
+  it('keep-out layer ignores floor marks behind or at a LiDAR obstacle (a red box face projected onto the floor, a pedestrian’s feet)', () => {
+    const planner = new PathPlanner({ lidarX: 0, lidarHeight: 0.5, floorMarkOcclusion: 0.15 });
+    planner.setPose(0, 0, 0);
+    // The LiDAR sees a box face 2 m ahead, |y| ≤ 0.4, and floor elsewhere.
+    const lx: number[] = [];
+    const ly: number[] = [];
+    const lz: number[] = [];
+    for (let y = -0.4; y <= 0.4 + 1e-9; y += 0.02) (lx.push(2), ly.push(y), lz.push(0));
+    planner.insertScan(Float32Array.from(lx), Float32Array.from(ly), Float32Array.from(lz), lx.length);
+    // "Paint" behind the face (its projection), and real paint before it and beside it.
+    // At the face's foot too. (Points at cell centres: float32 coordinates on a cell edge could fall either side.)
+    const xs = Float32Array.of(2.65, 3.25, 1.55, 2.65, 1.95);
+    const ys = Float32Array.of(0.05, 0.25, 0.05, 1.55, 0.05);
+    for (const frame of [0, 0.1]) planner.floorMarks(xs, ys, 5, 0, frame);
+    expect(planner.floorMarks(xs, ys, 5, 0, 0.2)).toBe(2);
+    expect(planner.grid.markUntil[planner.grid.cellOf(1.95, 0.05)]).toBe(-Infinity);
+    expect(planner.grid.occupied(planner.grid.cellOf(2.65, 0.05), 1)).toBe(false);
+    expect(planner.grid.occupied(planner.grid.cellOf(3.25, 0.25), 1)).toBe(false);
+    expect(planner.grid.occupied(planner.grid.cellOf(1.55, 0.05), 1)).toBe(true);
+    expect(planner.grid.occupied(planner.grid.cellOf(2.65, 1.55), 1)).toBe(true);
+  });
+
+  it('keep-out layer: camera noise (scattered single-frame marks) marks nothing; frames too far apart do not add up', () => {
+    const planner = new PathPlanner({ floorMarkFrames: 3, floorMarkWindow: 0.25 });
+    planner.setPose(0, 0, 0);
+    const random = seededRandom(7);
+    // 20 frames (2 s of the simulator's camera noise fault) of 60 points each, uniformly over the floor 0.5–4 m
+    // ahead, ±2 m (~1400 cells; the floor_marking_detector gave ~50–100 points a frame in that fault).
+    const xs = new Float32Array(60);
+    const ys = new Float32Array(60);
+    const cells = new Set<number>();
+    for (let f = 0; f < 20; f++) {
+      for (let i = 0; i < xs.length; i++) {
+        xs[i] = 0.5 + 3.5 * random();
+        ys[i] = -2 + 4 * random();
+        cells.add(planner.grid.cellOf(xs[i]!, ys[i]!));
+      }
+      planner.floorMarks(xs, ys, xs.length, f * 0.1, f * 0.1);
+    }
+    let marked = 0;
+    for (let k = 0; k < planner.grid.markUntil.length; k++) if (planner.grid.markUntil[k]! > 2) marked++;
+    expect(cells.size).toBeGreaterThan(600);
+    expect(marked).toBeLessThan(cells.size / 100); // a stray cell or two, where one frame's single mark would leave ~800
+    // The same paint seen 3 times, but 2 s apart each: not in a row.
+    const one = Float32Array.of(1.05);
+    const zero = Float32Array.of(-1.05);
+    for (const t of [10, 12, 14]) planner.floorMarks(one, zero, 1, t, t);
+    expect(planner.grid.occupied(planner.grid.cellOf(1.05, -1.05), 14)).toBe(false);
   });
 });

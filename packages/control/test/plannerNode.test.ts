@@ -136,7 +136,8 @@ describe('planner node', () => {
     pub.goal.publish(goal(4, 0));
     // The zone across the straight line, x −1 … 1 in odom (2 … 4 m ahead of the robot), 3 m wide; seen once,
     // then every frame empty (out of view) while the LiDAR keeps seeing floor through it.
-    pub.marks.publish(floorMarks(10, 2, 2, 3));
+    for (const t of [9.8, 9.9, 10]) pub.marks.publish(floorMarks(t, 2, 2, 3)); // three frames in a row
+    pub.marks.publish(floorMarks(10, 2, 2, 3)); // a frozen driver repeats the last one: dropped
     for (let i = 0; i < 10; i++) {
       pub.odom.publish(odom(clock.nowSec(), -3, 0));
       pub.points.publish(scan(writer, clock.nowSec(), 9)); // a wall 9 m off: every ray crosses the zone's floor
@@ -144,6 +145,7 @@ describe('planner node', () => {
       clock.advanceBy(0.1);
     }
     expect(runtime.diagnostics.snapshot().counters['floor_marks']).toBeGreaterThan(500);
+    expect(runtime.diagnostics.snapshot().counters['floor_marks_repeated']).toBeGreaterThanOrEqual(1);
     const plan = plans.at(-1)!;
     expect(plan.poses.length).toBeGreaterThan(10);
     for (const p of plan.poses) {

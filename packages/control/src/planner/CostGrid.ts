@@ -32,8 +32,12 @@ export class CostGrid {
   readonly occupancy: Float32Array;
   readonly markUntil: Float64Array;
   readonly distance: Float32Array;
+  /** Keep-out evidence: camera frames in a row (gaps ≤ a window) that saw hazard paint in the cell, and the last one's time. */
+  readonly paintHits: Uint8Array;
+  readonly paintLast: Float64Array;
   private readonly scratchOccupancy: Float32Array;
   private readonly scratchMarks: Float64Array;
+  private readonly scratchHits: Uint8Array;
 
   constructor(options: Partial<CostGridOptions> = {}, centreX = 0, centreY = 0) {
     this.options = { ...DEFAULT_COST_GRID_OPTIONS, ...options };
@@ -42,8 +46,11 @@ export class CostGrid {
     this.occupancy = new Float32Array(n);
     this.markUntil = new Float64Array(n).fill(-Infinity);
     this.distance = new Float32Array(n).fill(this.options.maxDistance);
+    this.paintHits = new Uint8Array(n);
+    this.paintLast = new Float64Array(n).fill(-Infinity);
     this.scratchOccupancy = new Float32Array(n);
     this.scratchMarks = new Float64Array(n);
+    this.scratchHits = new Uint8Array(n);
     const half = (this.cells * this.options.resolution) / 2;
     this.originX = snap(centreX - half, this.options.resolution);
     this.originY = snap(centreY - half, this.options.resolution);
@@ -100,6 +107,26 @@ export class CostGrid {
       const k = this.cellOf(x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * i) / steps);
       if (k >= 0 && this.markUntil[k]! < untilSec) this.markUntil[k] = untilSec;
     }
+  }
+
+  /**
+   * Keep-out evidence: the camera frame taken at `frameSec` saw hazard paint at (x, y). Once `frames` frames,
+   * each within `windowSec` of the previous, have seen it, the cell is marked until `untilSec` (a mark: rays
+   * do not clear it). Paint stays where it is frame after frame; camera noise lands somewhere new each frame.
+   * Returns whether the cell is (now) marked.
+   */
+  paint(x: number, y: number, frameSec: number, untilSec: number, frames: number, windowSec: number): boolean {
+    const k = this.cellOf(x, y);
+    if (k < 0) return false;
+    const last = this.paintLast[k]!;
+    if (last !== frameSec) {
+      const hits = frameSec - last <= windowSec ? this.paintHits[k]! + 1 : 1;
+      this.paintHits[k] = hits > 255 ? 255 : hits;
+      this.paintLast[k] = frameSec;
+    }
+    if (this.paintHits[k]! < frames) return false;
+    if (this.markUntil[k]! < untilSec) this.markUntil[k] = untilSec;
+    return true;
   }
 
   /** Whether cell `k` holds an obstacle at `nowSec` (LiDAR occupancy ≥ 0.5 or an unexpired mark). */
@@ -163,6 +190,7 @@ export class CostGrid {
     const n = this.cells;
     this.scratchOccupancy.set(this.occupancy);
     this.scratchMarks.set(this.markUntil);
+    this.scratchHits.set(this.paintHits);
     for (let ny = 0; ny < n; ny++) {
       for (let nx = 0; nx < n; nx++) {
         const ox = nx + shiftX;
@@ -171,6 +199,16 @@ export class CostGrid {
         const inside = ox >= 0 && oy >= 0 && ox < n && oy < n;
         this.occupancy[k] = inside ? this.scratchOccupancy[oy * n + ox]! : 0;
         this.markUntil[k] = inside ? this.scratchMarks[oy * n + ox]! : -Infinity;
+        this.paintHits[k] = inside ? this.scratchHits[oy * n + ox]! : 0;
+      }
+    }
+    // paintLast is shifted through the (now free) marks scratch.
+    this.scratchMarks.set(this.paintLast);
+    for (let ny = 0; ny < n; ny++) {
+      for (let nx = 0; nx < n; nx++) {
+        const ox = nx + shiftX;
+        const oy = ny + shiftY;
+        this.paintLast[ny * n + nx] = ox >= 0 && oy >= 0 && ox < n && oy < n ? this.scratchMarks[oy * n + ox]! : -Infinity;
       }
     }
     this.originX += shiftX * r;

@@ -37,6 +37,19 @@ export interface PathPlannerOptions {
   floorMarkMemory: number;
   /** Floor-mark points farther than this from base_link are ignored (floor projection errors grow with range), m. */
   floorMarkRange: number;
+  /**
+   * Floor-mark points not at least this much nearer than the nearest LiDAR obstacle on their bearing are
+   * ignored, m: the camera cannot see the floor behind an obstacle, so a point there is a coloured obstacle
+   * face projected onto the floor plane (a red box would leave a keep-out shadow behind it), and one at the
+   * obstacle's foot is the obstacle itself (an orange pedestrian would leave a lethal trail where it walked).
+   */
+  floorMarkOcclusion: number;
+  /**
+   * A cell becomes keep-out after this many camera frames saw paint in it, each within `floorMarkWindow` s of
+   * the previous: camera noise (a per-pixel noise fault) scatters single marks that never repeat.
+   */
+  floorMarkFrames: number;
+  floorMarkWindow: number;
   /** Carrot distance along the path, m. */
   lookahead: number;
 }
@@ -50,7 +63,7 @@ export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object
   minObstacleHeight: 0.1,
   maxObstacleHeight: 2.0,
   rangeMax: 8,
-  contactWidth: 0.6,
+  contactWidth: 1.2,
   contactDistance: 0.35,
   contactMemory: 60,
   visionThreshold: 0.9,
@@ -61,7 +74,10 @@ export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object
   visionMinWeight: 0,
   gateTimeout: 0.5,
   floorMarkMemory: 600,
-  floorMarkRange: 4,
+  floorMarkRange: 6,
+  floorMarkOcclusion: 0.15,
+  floorMarkFrames: 3,
+  floorMarkWindow: 0.25,
   lookahead: 1.0,
 });
 
@@ -93,6 +109,8 @@ export class PathPlanner {
   private readonly clearAngle = new Float32Array(BINS);
   readonly carrot = { x: 0, y: 0 };
   private readonly p0 = { x: 0, y: 0 };
+  /** LiDAR origin (odom) and yaw of the last scan, whose per-bin obstacle ranges occlude floor marks. */
+  private readonly scanOrigin = { x: 0, y: 0, yaw: 0, valid: false };
   private visionWeight = 0;
   private gateTime = -Infinity;
 
@@ -166,6 +184,10 @@ export class PathPlanner {
     const s = Math.sin(this.pose.yaw);
     const ox = this.pose.x + c * o.lidarX;
     const oy = this.pose.y + s * o.lidarX;
+    this.scanOrigin.x = ox;
+    this.scanOrigin.y = oy;
+    this.scanOrigin.yaw = this.pose.yaw;
+    this.scanOrigin.valid = true;
     const grid = this.grid;
     for (let i = 0; i < count; i++) {
       const x = xs[i]!;
@@ -244,12 +266,13 @@ export class PathPlanner {
   }
 
   /**
-   * Keep-out layer: points on the floor (base_link x y, `count` of them) where the camera sees hazard paint,
-   * taken at the current pose. Each marks its cell lethal for `floorMarkMemory`: marks are not LiDAR
-   * occupancy, so rays (the LiDAR sees bare floor there) never clear them; inflation keeps the robot's
-   * footprint out. Returns how many points marked a cell.
+   * Keep-out layer: points on the floor (base_link x y, `count` of them) where the camera frame stamped
+   * `frameSec` sees hazard paint, taken at the current pose. A cell seen in `floorMarkFrames` frames in a row
+   * is marked lethal for `floorMarkMemory`: marks are not LiDAR occupancy, so rays (the LiDAR sees bare floor
+   * there) never clear them; inflation keeps the robot's footprint out. Points at or behind a LiDAR obstacle
+   * are left out (`floorMarkOcclusion`). Returns how many points fell in a marked cell.
    */
-  floorMarks(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, nowSec: number): number {
+  floorMarks(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, nowSec: number, frameSec = nowSec): number {
     if (!this.havePose) return 0;
     const o = this.options;
     const c = Math.cos(this.pose.yaw);
@@ -262,10 +285,10 @@ export class PathPlanner {
       const x = xs[i]!;
       const y = ys[i]!;
       if (!Number.isFinite(x) || !Number.isFinite(y) || x * x + y * y > range2) continue;
-      const k = grid.cellOf(this.pose.x + c * x - s * y, this.pose.y + s * x + c * y);
-      if (k < 0) continue;
-      if (grid.markUntil[k]! < until) grid.markUntil[k] = until;
-      marked++;
+      const px = this.pose.x + c * x - s * y;
+      const py = this.pose.y + s * x + c * y;
+      if (this.occludedByLidar(px, py)) continue;
+      if (grid.paint(px, py, frameSec, until, o.floorMarkFrames, o.floorMarkWindow)) marked++;
     }
     return marked;
   }
@@ -294,6 +317,23 @@ export class PathPlanner {
   /** Moves the carrot along the last path for the current pose (between replans); false without a path. */
   updateCarrot(): boolean {
     return carrotOnPath(this.astar.path, this.astar.length, this.pose.x, this.pose.y, this.options.lookahead, this.carrot);
+  }
+
+  /** Whether the last LiDAR scan saw an obstacle on the bearing of odom point (px, py) (±1 bin) less than `floorMarkOcclusion` beyond it. */
+  private occludedByLidar(px: number, py: number): boolean {
+    const origin = this.scanOrigin;
+    if (!origin.valid) return false;
+    const dx = px - origin.x;
+    const dy = py - origin.y;
+    const r = Math.hypot(dx, dy);
+    let a = Math.atan2(dy, dx) - origin.yaw;
+    a = Math.atan2(Math.sin(a), Math.cos(a));
+    const bin = Math.min(BINS - 1, Math.floor(((a + Math.PI) / (2 * Math.PI)) * BINS));
+    const limit = r + this.options.floorMarkOcclusion;
+    for (let d = -1; d <= 1; d++) {
+      if (this.hitRange[(bin + d + BINS) % BINS]! < limit) return true;
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Subscription } from 'rxjs';
-import { DefaultQoS, LatchedQoS, SensorDataQoS, ValidationError, defineNode, double, doubleArray, mapSafe, readPointCloud2 } from '@sensorium/core';
+import { DefaultQoS, LatchedQoS, SensorDataQoS, ValidationError, defineNode, double, doubleArray, integer, mapSafe, readPointCloud2, toSec } from '@sensorium/core';
 import type { Path, PoseStamped } from '@sensorium/core';
 import { yawOf } from '../policy/yawOf.js';
 import { MapToOdom } from '../MapToOdom.js';
@@ -22,7 +22,7 @@ export const plannerParams = {
   max_obstacle_height: double(2.0, { min: 0, max: 10, description: 'returns above this height are ignored (overhangs the robot passes under), m' }),
   range_max: double(8, { min: 0.5, max: 100, description: 'returns farther than this neither mark nor clear, m' }),
   clear_step: double(0.34, { min: 0.01, max: 1, description: 'occupancy a clearing ray removes from a cell (a hit sets it to 1, ≥ 0.5 is occupied)' }),
-  contact_width: double(0.6, { min: 0.05, max: 3, description: 'touch layer: width of the segment a contact marks, m' }),
+  contact_width: double(1.2, { min: 0.05, max: 3, description: 'touch layer: width of the segment a contact marks, m' }),
   contact_distance: double(0.35, { min: 0, max: 3, description: 'touch layer: distance of the marked segment from base_link along the contact bearing, m' }),
   contact_memory: double(60, { min: 0.1, max: 3600, description: 'touch layer: how long a contact mark lasts, s' }),
   vision_threshold: double(1.01, { min: 0, max: 1.01, description: 'vision layer: obstacle_ahead score that marks the segment ahead (above 1 = off, the default: the camera head scores walls ~1.0 and its marks slowed every run; see README)' }),
@@ -33,7 +33,10 @@ export const plannerParams = {
   vision_cone: double(0.6, { min: 0, max: 3.2, description: 'vision layer: half-angle of the cone ahead in which a LiDAR obstacle explains the camera score (no mark then), rad' }),
   vision_memory: double(5, { min: 0.1, max: 600, description: 'vision layer: how long a mark lasts, s' }),
   floor_mark_memory: double(600, { min: 0.1, max: 86400, description: 'keep-out layer: how long a cell where the camera saw hazard paint (perception/vision/floor_marks) stays lethal, s' }),
-  floor_mark_range: double(4, { min: 0.1, max: 50, description: 'keep-out layer: floor-mark points farther than this from base_link are ignored, m' }),
+  floor_mark_range: double(6, { min: 0.1, max: 50, description: 'keep-out layer: floor-mark points farther than this from base_link are ignored, m' }),
+  floor_mark_frames: integer(3, { min: 1, max: 255, description: 'keep-out layer: a cell becomes lethal after this many camera frames in a row saw paint in it (camera noise never repeats in place)' }),
+  floor_mark_window: double(0.25, { min: 0.01, max: 60, description: 'keep-out layer: frames more than this apart (s) do not count as in a row (0.25: one missed 10 Hz frame)' }),
+  floor_mark_occlusion: double(0.15, { min: 0, max: 5, description: 'keep-out layer: floor-mark points not this much nearer than the nearest LiDAR obstacle on their bearing are ignored (a coloured obstacle face projected onto the floor, or its foot), m' }),
   contact_pressure: double(0.0, { min: 0, max: 1e6, description: 'total pressure above which a touch contact counts (any taxel contact when 0)' }),
 };
 
@@ -86,6 +89,9 @@ export const plannerNode = defineNode({
       gateTimeout: p.gating_timeout,
       floorMarkMemory: p.floor_mark_memory,
       floorMarkRange: p.floor_mark_range,
+      floorMarkOcclusion: p.floor_mark_occlusion,
+      floorMarkFrames: p.floor_mark_frames,
+      floorMarkWindow: p.floor_mark_window,
       lookahead: p.lookahead,
     });
     const frames = new MapToOdom();
@@ -96,6 +102,7 @@ export const plannerNode = defineNode({
     const marksTopic = ctx.resolve('perception/vision/floor_marks');
     let markXs = new Float32Array(0);
     let markYs = new Float32Array(0);
+    let lastMarksStamp = -Infinity;
     let xs = new Float32Array(0);
     let ys = new Float32Array(0);
     let zs = new Float32Array(0);
@@ -236,6 +243,13 @@ export const plannerNode = defineNode({
                     context: { topic: marksTopic, field: 'header.frame_id', expected: 'base_link', actual: cloud.header.frame_id },
                   });
                 }
+                // A frozen camera driver repeats its last frame and stamp: re-marking it at a newer pose would smear it.
+                const stamp = toSec(cloud.header.stamp);
+                if (stamp <= lastMarksStamp) {
+                  ctx.diagnostics.count('floor_marks_repeated');
+                  return;
+                }
+                lastMarksStamp = stamp;
                 const reader = readPointCloud2(cloud, { topic: marksTopic });
                 const n = reader.pointCount;
                 if (n === 0) return;
@@ -246,7 +260,7 @@ export const plannerNode = defineNode({
                 }
                 reader.copyFieldInto('x', markXs);
                 reader.copyFieldInto('y', markYs);
-                const marked = planner.floorMarks(markXs, markYs, n, ctx.clock.nowSec());
+                const marked = planner.floorMarks(markXs, markYs, n, ctx.clock.nowSec(), stamp);
                 if (marked > 0) ctx.diagnostics.count('floor_marks', marked);
               }),
             )

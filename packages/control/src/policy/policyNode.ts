@@ -23,7 +23,7 @@ export const policyParams = {
   approach_gain: double(0.6, { min: 0.05, max: 100, description: 'near the goal |linear| ≤ approach_gain × distance (1/s), so the robot settles instead of orbiting it' }),
   carrot_timeout: double(1.0, { min: 0, max: 10, description: 'a planner/carrot younger than this (s) is steered to instead of the goal (the goal still decides arrival); 0 = ignore the planner' }),
   rotate_threshold: double(Math.PI / 3, { min: 0.1, max: Math.PI, description: 'target more than this off the heading (rad; half of it within 1 m of the goal) → turn in place instead of driving on' }),
-  rotate_speed: double(0.8, { min: 0, max: 5, description: 'minimum yaw rate of a turn in place, rad/s' }),
+  rotate_speed: double(1.2, { min: 0, max: 5, description: 'minimum yaw rate of a turn in place, rad/s' }),
   rotate_exit: double(0.3, { min: 0.02, max: Math.PI, description: 'a turn in place goes on until the target is within this of the heading (rad; half within 1 m of the goal): hysteresis below rotate_threshold' }),
   heading_gain: double(1, { min: 0, max: 10, description: 'yaw rate added per radian of target bearing, 1/s (the head follows a near carrot sluggishly; 0 = the head alone)' }),
   speed_scale: double(1.25, { min: 0.1, max: 3, description: 'scale of the head’s linear command (it imitates an expert capped at 0.8 m/s; the supervisor still limits speed)' }),
