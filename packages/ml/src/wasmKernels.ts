@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataType, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { recordingGradients } from './recordingGradients.js';
+import { WASM_SIMD_BINARY } from './wasmSimdBinary.js';
 
 /*
  * Composite kernels for the tfjs-wasm backend, used by the layers at inference time. At ViT-Small sizes
@@ -8,9 +9,9 @@ import { recordingGradients } from './recordingGradients.js';
  * every scalar operand an upload, and a wasm `Slice`/`SplitV` copies its whole input out of the heap once
  * per output (a head split of a [65, 192] tensor copied it 3 times and fed the GC). These kernels do the
  * same arithmetic in one dispatch each: matMul and bias through the backend's own `_FusedMatMul`
- * (XNNPACK, one kernel instead of MatMul + Add), the GELU chain through the backend's own elementwise
- * kernels with scalars that never reach the engine, and layer norm and the head split as plain loops on
- * views of the wasm heap (no copies of the inputs). None has a gradient: callers use them only when
+ * (XNNPACK, one kernel instead of MatMul + Add); layer norm, GELU and the head split as SIMD loops
+ * (wasmSimd.wat) that run in place on the backend's heap, with plain-JS / backend-kernel fallbacks for
+ * widths that are not multiples of 4. None has a gradient: callers use them only when
  * `wasmKernels.available()` (wasm is the active backend and no gradient tape is recording).
  */
 
@@ -19,6 +20,50 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object): boolean;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  /** The Emscripten module; `asm.memory` is its exported heap. */
+  wasm?: { asm?: { memory?: unknown } };
+}
+
+/** wasmSimd.wat's exports: pointers are byte offsets into the tfjs-wasm heap, lengths element counts. */
+interface SimdLoops {
+  layer_norm(x: number, y: number, g: number, b: number, rows: number, d: number, eps: number): void;
+  gelu(x: number, y: number, n: number, a: number, c: number): void;
+  copy_block(src: number, srcStride: number, rows: number, cols: number, dst: number, scale: number): void;
+  transpose_block(src: number, srcStride: number, rows: number, cols: number, dst: number): void;
+}
+
+/** The WebAssembly API (a Node global; this package's TS lib has no DOM types to declare it). */
+interface WebAssemblyApi {
+  Memory: abstract new (...args: never[]) => object;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WASM = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+let simd: { memory: object; loops: SimdLoops | null } | undefined;
+
+/** The SIMD loops instantiated on this backend's heap (once per heap), or null where that cannot be done. */
+function simdLoops(be: WasmBackend): SimdLoops | null {
+  const memory = be.wasm?.asm?.memory;
+  if (!(memory instanceof WASM.Memory)) return null;
+  if (simd !== undefined && simd.memory === memory) return simd.loops;
+  let loops: SimdLoops | null = null;
+  try {
+    const bytes = Uint8Array.from(atob(WASM_SIMD_BINARY), (ch) => ch.charCodeAt(0));
+    loops = new WASM.Instance(new WASM.Module(bytes), { env: { memory } }).exports as unknown as SimdLoops;
+  } catch {
+    loops = null; // no wasm SIMD here: the JS loops below do the same work
+  }
+  simd = { memory, loops };
+  return loops;
+}
+
+/** Byte offset of a tensor's data in the wasm heap. */
+function heapOffset(be: WasmBackend, t: TensorInfo): number {
+  const data = be.dataIdMap.get(t.dataId);
+  if (data === undefined) throw new Error('tensor data is not on the tfjs-wasm backend');
+  return data.memoryOffset;
 }
 
 const BACKEND = 'wasm';
@@ -60,19 +105,26 @@ const denseKernel: KernelFunc = ({ inputs, backend }) => {
 };
 
 /**
- * Layer norm over the last axis. Mean and variance in one pass of double-precision sums: with float32
- * inputs, E[x²] − E[x]² in doubles loses nothing a float32 result can show unless |mean|/std > ~1e4.
+ * Layer norm over the last axis. SIMD: two float32 passes like the op chain. JS fallback: mean and
+ * variance in one pass of double-precision sums (with float32 inputs, E[x²] − E[x]² in doubles loses
+ * nothing a float32 result can show unless |mean|/std > ~1e4).
  */
 const layerNormKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const be = backend as WasmBackend;
   const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
   const epsilon = (attrs as { epsilon: number }).epsilon;
   const out = be.makeOutput([...x.shape], 'float32');
+  const d = x.shape[x.shape.length - 1]!;
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  const loops = simdLoops(be);
+  if (loops !== null && d % 4 === 0 && size > 0) {
+    loops.layer_norm(heapOffset(be, x), heapOffset(be, out), heapOffset(be, gamma), heapOffset(be, beta), size / d, d, epsilon);
+    return out;
+  }
   const xs = be.typedArrayFromHeap(x);
   const ys = be.typedArrayFromHeap(out);
   const g = be.typedArrayFromHeap(gamma);
   const bt = be.typedArrayFromHeap(beta);
-  const d = x.shape[x.shape.length - 1]!;
   for (let row = 0; row < xs.length; row += d) {
     let sum = 0;
     let sq = 0;
@@ -95,10 +147,20 @@ function heapScalar(be: WasmBackend, value: number): TensorInfo {
   return s;
 }
 
-/** `gelu` exactly as its op chain (same kernels, same order: bit-identical), in one dispatch. */
+/**
+ * `gelu` in one dispatch: the SIMD loop (same formula and operation order; its sigmoid is Cephes' expf,
+ * ~1 ulp), or for sizes not a multiple of 4 the op chain's own backend kernels (bit-identical).
+ */
 const geluKernel: KernelFunc = ({ inputs, backend }) => {
   const be = backend as WasmBackend;
   const { x } = inputs as { x: TensorInfo };
+  const size = x.shape.reduce((p, q) => p * q, 1);
+  const loops = simdLoops(be);
+  if (loops !== null && size % 4 === 0 && size > 0) {
+    const out = be.makeOutput([...x.shape], 'float32');
+    loops.gelu(heapOffset(be, x), heapOffset(be, out), size, 0.044715 * TWO_SQRT_2_OVER_PI, TWO_SQRT_2_OVER_PI);
+    return out;
+  }
   square ??= backendKernel('Square');
   multiply ??= backendKernel('Multiply');
   add ??= backendKernel('Add');
@@ -129,6 +191,31 @@ const splitHeadsKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const dh = dim / heads;
   const s = Math.fround(scale);
   const outs: TensorInfo[] = [];
+  const loops = simdLoops(be);
+  if (loops !== null && dh % 4 === 0) {
+    const [nq, qStride] = q.shape as [number, number];
+    const [nk, kStride] = k.shape as [number, number];
+    const vStride = v.shape[1]!;
+    const qAt = heapOffset(be, q);
+    for (let h = 0; h < heads; h++) {
+      const o = be.makeOutput([nq, dh], 'float32');
+      loops.copy_block(qAt + 4 * (qOffset + h * dh), qStride, nq, dh, heapOffset(be, o), s);
+      outs.push(o);
+    }
+    const kAt = heapOffset(be, k);
+    for (let h = 0; h < heads; h++) {
+      const o = be.makeOutput([dh, nk], 'float32');
+      loops.transpose_block(kAt + 4 * (kOffset + h * dh), kStride, nk, dh, heapOffset(be, o));
+      outs.push(o);
+    }
+    const vAt = heapOffset(be, v);
+    for (let h = 0; h < heads; h++) {
+      const o = be.makeOutput([nk, dh], 'float32');
+      loops.copy_block(vAt + 4 * (vOffset + h * dh), vStride, nk, dh, heapOffset(be, o), 1);
+      outs.push(o);
+    }
+    return outs;
+  }
   const qs = be.typedArrayFromHeap(q);
   const nq = q.shape[0]!;
   const qStride = q.shape[1]!;

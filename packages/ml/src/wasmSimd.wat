@@ -1,0 +1,165 @@
+;; SIMD loops for the fused tfjs-wasm inference kernels (wasmKernels.ts). The module imports tfjs-wasm's own
+;; memory and works in place on tensors there: every pointer is a byte offset into that heap, every length a
+;; count of float32 elements. It owns no memory, no data, no stack and no globals, so it cannot disturb the
+;; heap beyond the outputs it is given. Callers guarantee the multiples of 4 noted on each function.
+;; Rebuild the embedded binary after editing: npx tsx packages/ml/scripts/buildWasmSimd.ts
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; ((l0 + l1) + l2) + l3
+  (func $hsum (param $v v128) (result f32)
+    (f32.add
+      (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+        (f32x4.extract_lane 2 (local.get $v)))
+      (f32x4.extract_lane 3 (local.get $v))))
+
+  ;; Layer norm of `rows` rows of `d` floats (d % 4 == 0), two passes in float32 like the op chain:
+  ;; y = (x - mean) * (1 / sqrt(mean((x - mean)^2) + eps)) * g + b.
+  (func (export "layer_norm")
+    (param $x i32) (param $y i32) (param $g i32) (param $b i32) (param $rows i32) (param $d i32) (param $eps f32)
+    (local $r i32) (local $i i32) (local $rowBytes i32) (local $dF f32)
+    (local $acc v128) (local $c v128) (local $vm v128) (local $vinv v128)
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $dF (f32.convert_i32_u (local.get $d)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        ;; mean
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.ge_u (local.get $i) (local.get $rowBytes)))
+            (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $x) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $sum)))
+        (local.set $vm (f32x4.splat (f32.div (call $hsum (local.get $acc)) (local.get $dF))))
+        ;; variance of the centred values
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $varDone
+          (loop $var
+            (br_if $varDone (i32.ge_u (local.get $i) (local.get $rowBytes)))
+            (local.set $c (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $i))) (local.get $vm)))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $c) (local.get $c))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $var)))
+        (local.set $vinv
+          (f32x4.splat
+            (f32.div (f32.const 1)
+              (f32.sqrt (f32.add (f32.div (call $hsum (local.get $acc)) (local.get $dF)) (local.get $eps))))))
+        ;; scale and shift
+        (local.set $i (i32.const 0))
+        (block $outDone
+          (loop $out
+            (br_if $outDone (i32.ge_u (local.get $i) (local.get $rowBytes)))
+            (v128.store (i32.add (local.get $y) (local.get $i))
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.mul
+                    (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $i))) (local.get $vm))
+                    (local.get $vinv))
+                  (v128.load (i32.add (local.get $g) (local.get $i))))
+                (v128.load (i32.add (local.get $b) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $out)))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; exp(t) for t <= 0 (Cephes expf: Cody-Waite reduction by ln 2, degree-6 minimax polynomial, ~1 ulp);
+  ;; t is clamped at -87 so 2^n stays a normal float (exp(-87) ~ 1.6e-38: the sigmoid is 0 or 1 there).
+  (func $expNonPositive (param $t v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128)
+    (local.set $t (f32x4.max (local.get $t) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $t) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    ;; p * r^2 + r + 1
+    (local.set $p
+      (f32x4.add
+        (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+        (v128.const f32x4 1 1 1 1)))
+    ;; times 2^n: (n + 127) << 23 is the bit pattern of 2^n
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+
+  ;; GELU (tanh form as x * sigmoid(z), z = x * (x^2 * a + c), the op chain's order) over n floats (n % 4 == 0).
+  ;; sigmoid(z) = 1 / (1 + e) for z >= 0 and e / (1 + e) below, with e = exp(-|z|) <= 1 (never overflows).
+  (func (export "gelu") (param $x i32) (param $y i32) (param $n i32) (param $a f32) (param $c f32)
+    (local $end i32) (local $v v128) (local $z v128) (local $e v128) (local $s v128) (local $va v128) (local $vc v128)
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $vc (f32x4.splat (local.get $c)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (local.set $z
+          (f32x4.mul (local.get $v)
+            (f32x4.add (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (local.get $va)) (local.get $vc))))
+        (local.set $e (call $expNonPositive (f32x4.neg (f32x4.abs (local.get $z)))))
+        (local.set $s (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
+        (local.set $s
+          (v128.bitselect (local.get $s) (f32x4.mul (local.get $e) (local.get $s))
+            (f32x4.ge (local.get $z) (v128.const f32x4 0 0 0 0))))
+        (v128.store (local.get $y) (f32x4.mul (local.get $v) (local.get $s)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $each))))
+
+  ;; dst[r * cols + j] = src[r * srcStride + j] * scale for a rows × cols block (cols % 4 == 0).
+  (func (export "copy_block") (param $src i32) (param $srcStride i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $scale f32)
+    (local $r i32) (local $j i32) (local $colBytes i32) (local $strideBytes i32) (local $vs v128)
+    (local.set $vs (f32x4.splat (local.get $scale)))
+    (local.set $colBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $strideBytes (i32.shl (local.get $srcStride) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_u (local.get $j) (local.get $colBytes)))
+            (v128.store (i32.add (local.get $dst) (local.get $j))
+              (f32x4.mul (v128.load (i32.add (local.get $src) (local.get $j))) (local.get $vs)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $col)))
+        (local.set $src (i32.add (local.get $src) (local.get $strideBytes)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $colBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; dst[j * rows + r] = src[r * srcStride + j] for a rows × cols block (the block transposed).
+  (func (export "transpose_block") (param $src i32) (param $srcStride i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $r i32) (local $j i32) (local $rowBytes i32) (local $strideBytes i32) (local $s i32) (local $d i32)
+    (local.set $rowBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $strideBytes (i32.shl (local.get $srcStride) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $s (local.get $src))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_u (local.get $j) (local.get $cols)))
+            (f32.store (local.get $d) (f32.load (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (local.set $d (i32.add (local.get $d) (local.get $rowBytes)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $col)))
+        (local.set $src (i32.add (local.get $src) (local.get $strideBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+)
