@@ -7,10 +7,12 @@
  *
  *   npx tsx packages/fusion/scripts/trainSimGate.ts --data /tmp/sim-samples.jsonl [--data more.jsonl]
  *       [--init models] [--epochs 6] [--held-out 7] [--lr 5e-4] [--near-repeat 4] [--fault-repeat 3] [--token-swap 0] [--out /tmp/sim-trained]
- *       [--trainable all|gate] [--clear-repeat 1] [--token-noise 0]
+ *       [--trainable all|gate] [--clear-repeat 1] [--edge-repeat 1] [--token-noise 0]
  *
  * `--trainable gate --init models` fine-tunes only the gating network of the given weights (embedding and
- * policy frozen); `--clear-repeat` repeats samples with nothing within 3 m ahead (no fault); `--token-noise σ`
+ * policy frozen); `--clear-repeat` repeats samples with nothing within 3 m ahead (no fault), `--edge-repeat` those
+ * of them with an obstacle 3–4.5 m ahead (where the gate rose early: its cues cannot place the 3 m edge
+ * sharply, and the runner's clear-path steps include them); `--token-noise σ`
  * perturbs each sample's tokens (scale × (1 + σ·N), plus σ·rms·N per value, seeded per sample) so the gate's
  * token statistics (RMS, mean-token summary) carry less run-specific detail and it leans on the cues.
  *
@@ -20,7 +22,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '@sensorium/ml';
-import { FusionModel, PolicyHead, SeededRandom, DEFAULT_FUSION_CONFIG, loadFusionModel, loadPolicyHead, saveFusionModel, savePolicyHead, trainFusion } from '@sensorium/fusion';
+import { FusionModel, PolicyHead, SeededRandom, DEFAULT_FUSION_CONFIG, gateTarget, loadFusionModel, loadPolicyHead, saveFusionModel, savePolicyHead, trainFusion } from '@sensorium/fusion';
 import type { FusionDataset, FusionSample, ModelFiles, ModelReader, TrainProgress } from '@sensorium/fusion';
 import { evaluateGate, inFault, readSamples, type RecordedSample } from './simSamples.js';
 import { REPO_ROOT } from './simStack.js';
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     'token-swap': { type: 'string', default: '0' },
     trainable: { type: 'string', default: 'all' },
     'clear-repeat': { type: 'string', default: '1' },
+    'edge-repeat': { type: 'string', default: '1' },
     'token-noise': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     'held-out': { type: 'string', default: '7' },
@@ -52,11 +55,15 @@ const heldOutVariant = Number(args['held-out']);
 const recorded = readSamples(args.data);
 const samples: FusionSample[] = [];
 const heldOut: RecordedSample[] = [];
-const kinds = { near: 0, fault: 0, clear: 0, plain: 0 };
+const kinds = { near: 0, fault: 0, edge: 0, clear: 0, plain: 0 };
 const order: number[] = [];
 const scenarios = new Set<string>();
 for (const r of recorded) {
   scenarios.add(`${r.scenario}#${r.variant}`);
+  // Targets from the current gateTarget() (the recording stored the targets of its day): which modalities
+  // were informative is what the stored target kept above 0.
+  const informative = Array.from(r.sample.gateTarget, (t) => t > 0) as [boolean, boolean, boolean, boolean];
+  gateTarget(r.sample.gateTarget, { obstacleAheadM: r.sample.obstacleDistanceM, informative });
   if (r.variant === heldOutVariant) {
     heldOut.push(r);
     continue;
@@ -65,9 +72,11 @@ for (const r of recorded) {
   const fault = inFault(r.sample);
   const near = r.sample.obstacleDistanceM <= 3;
   const clear = !near && !fault;
-  const repeat = near ? Number(args['near-repeat']) : fault ? Number(args['fault-repeat']) : clear ? Number(args['clear-repeat']) : 1;
+  const edge = clear && r.sample.obstacleDistanceM <= 4.5;
+  const repeat = near ? Number(args['near-repeat']) : fault ? Number(args['fault-repeat']) : edge ? Number(args['edge-repeat']) : clear ? Number(args['clear-repeat']) : 1;
   if (near) kinds.near++;
   else if (fault) kinds.fault++;
+  else if (edge) kinds.edge++;
   else if (clear) kinds.clear++;
   else kinds.plain++;
   for (let k = 0; k < repeat; k++) order.push(index);
@@ -120,7 +129,7 @@ const dataset: FusionDataset = {
     return noisy({ ...own, tokens: donor.tokens }, i);
   },
 };
-console.error(`data: ${samples.length} samples from ${scenarios.size} runs (near ${kinds.near}, fault ${kinds.fault}, clear ${kinds.clear}, other ${kinds.plain}); balanced ${order.length}`);
+console.error(`data: ${samples.length} samples from ${scenarios.size} runs (near ${kinds.near}, fault ${kinds.fault}, edge ${kinds.edge}, clear ${kinds.clear}, other ${kinds.plain}); balanced ${order.length}`);
 
 const reader: ModelReader = { read: (p) => Promise.resolve(new Uint8Array(readFileSync(path.resolve(REPO_ROOT, p)))) };
 const config = DEFAULT_FUSION_CONFIG;

@@ -17,21 +17,24 @@ describe('learned gating in the simulator (shipped weights, real perception node
     await useWasm();
     const registry = stackRegistry();
     const controller = stackGraph({ driver: 'expert' });
-    for (const name of ['pop-out-obstacle', 'lidar-dropout', 'camera-freeze']) {
+    for (const name of ['open-field', 'pop-out-obstacle', 'lidar-dropout', 'camera-freeze']) {
       const file = path.join(REPO_ROOT, 'sim/scenarios', `${name}.yaml`);
       const scenario = loadScenario(await readFile(file, 'utf8'), { file });
       results.set(name, await runScenario(scenario, { controller, registry, resourceRoot: REPO_ROOT }));
     }
   }, 240_000);
 
-  // Issue 5 asks 0.2–0.4; the shipped gate sits at 0.41–0.51 in these runs (0.35 in open-field): checked
-  // at the level it reaches, so a regression shows, and the miss is stated in the model card.
-  it('keeps vision well below the obstacle level with nothing within 3 m (0.2–0.55)', () => {
-    for (const name of ['pop-out-obstacle', 'lidar-dropout', 'camera-freeze']) {
+  // Issue 5 asks 0.2–0.4 with nothing within 3 m. Held in open-field, pop-out-obstacle and camera-freeze.
+  // lidar-dropout's clear-path steps are its start (a box 3–3.9 m ahead, where the gate's cues already see
+  // it) and its end (the goal 2 m before a boundary wall, which LiDAR and camera see as an obstacle ahead
+  // while the runner's "nothing within 3 m" ignores boundary walls): 0.45 there, checked at ≤ 0.5 so a
+  // regression shows; the miss is stated in the model card.
+  it('keeps vision near 0.3 (0.2–0.4) with nothing within 3 m', () => {
+    for (const name of ['open-field', 'pop-out-obstacle', 'camera-freeze', 'lidar-dropout']) {
       const g = results.get(name)!.metrics.gating;
       expect(g.clearMessages, name).toBeGreaterThan(10);
       expect(g.clearVisionWeight, name).toBeGreaterThanOrEqual(0.2);
-      expect(g.clearVisionWeight, name).toBeLessThanOrEqual(0.55);
+      expect(g.clearVisionWeight, name).toBeLessThanOrEqual(name === 'lidar-dropout' ? 0.5 : 0.4);
     }
   });
 

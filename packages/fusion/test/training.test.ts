@@ -29,10 +29,10 @@ function snapshot(model: FusionModel): Float32Array {
 
 describe('gateTarget', () => {
   it.each([
-    ['clear path', Infinity, [true, true, true, true], [0.3, 0.3, 0.2, 0.2]],
-    ['obstacle within 2 m', 1.5, [true, true, true, true], [0.8, 0.12, 0.04, 0.04]],
+    ['clear path', Infinity, [true, true, true, true], [0.2, 0.36, 0.22, 0.22]],
+    ['obstacle within 2 m', 1.5, [true, true, true, true], [0.9, 0.06, 0.02, 0.02]],
     ['dark camera at an obstacle: lidar takes over', 1.5, [false, true, true, true], [0, 0.6, 0.2, 0.2]],
-    ['lidar dropout, clear', Infinity, [true, false, true, true], [0.3 / 0.7, 0, 0.2 / 0.7, 0.2 / 0.7]],
+    ['lidar dropout, clear', Infinity, [true, false, true, true], [0.2 / 0.64, 0, 0.22 / 0.64, 0.22 / 0.64]],
   ] as const)('%s', (_label, distance, informative, expected) => {
     const t = gateTarget(new Float32Array(4), { obstacleAheadM: distance, informative: [...informative] as [boolean, boolean, boolean, boolean] });
     expected.forEach((v, i) => expect(t[i]).toBeCloseTo(v, 5));

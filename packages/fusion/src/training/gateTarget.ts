@@ -5,10 +5,19 @@ import { AUDIO, LIDAR, TOUCH, VISION } from '../Modality.js';
  * so a gate that tracks the target is already above 0.7 when it must be (within 0.5 s of the onset).
  */
 export const OBSTACLE_FULL_M = 2.4;
-/** Gate supervision with the path clear (nothing within 3 m ahead): vision ≈ 0.3. */
-export const GATE_TARGET_CLEAR: readonly number[] = [0.3, 0.3, 0.2, 0.2];
-/** Gate supervision with an obstacle within 2 m ahead: vision dominates. */
-export const GATE_TARGET_OBSTACLE: readonly number[] = [0.8, 0.12, 0.04, 0.04];
+/**
+ * Gate supervision with the path clear (nothing within 3 m ahead). Vision 0.2, below the issue's "about 0.3":
+ * the gate's cues (sector minima, the camera score) cannot place the 3 m edge sharply, so a gate trained to
+ * 0.3 rose early and sat at 0.41–0.51 in the runner's clear-path steps (obstacles 3–4 m ahead); trained to
+ * 0.2 it lands in 0.2–0.4 there (models/fusion/MODEL_CARD.md).
+ */
+export const GATE_TARGET_CLEAR: readonly number[] = [0.2, 0.36, 0.22, 0.22];
+/**
+ * Gate supervision with an obstacle within 2 m ahead: vision dominates. Vision 0.9 for the same reason the
+ * clear target is 0.2: the gate smooths between the two, and trained to 0.8 it peaked at 0.6–0.67 before
+ * obstacles in the simulator, under the 0.7 the issue asks.
+ */
+export const GATE_TARGET_OBSTACLE: readonly number[] = [0.9, 0.06, 0.02, 0.02];
 
 export interface GateTargetInputs {
   /** Ground-truth distance to the nearest obstacle ahead (±45°), m; Infinity for none. */
