@@ -157,7 +157,7 @@ describe('PathPlanner', () => {
   });
 
   it('marks ahead on a confident camera obstacle-ahead score only', () => {
-    const planner = new PathPlanner({ visionThreshold: 0.9, visionDistance: 1, visionMemory: 5 });
+    const planner = new PathPlanner({ visionThreshold: 0.9, visionDistance: 1, visionMemory: 5, visionFrames: 1 });
     planner.setPose(0, 0, 0);
     expect(planner.vision(0.5, 0)).toBe('below_threshold');
     expect(planner.grid.occupied(planner.grid.cellOf(1.05, 0), 0)).toBe(false);
@@ -167,7 +167,7 @@ describe('PathPlanner', () => {
   });
 
   it('lets the camera mark only while the gate’s fresh vision weight is high enough', () => {
-    const planner = new PathPlanner({ visionThreshold: 0.9, visionMinWeight: 0.5, gateTimeout: 0.5 });
+    const planner = new PathPlanner({ visionThreshold: 0.9, visionMinWeight: 0.5, gateTimeout: 0.5, visionFrames: 1 });
     planner.setPose(0, 0, 0);
     const ahead = planner.grid.cellOf(1.05, 0);
     expect(planner.vision(0.99, 0)).toBe('gated'); // no gate message yet
@@ -262,5 +262,22 @@ describe('PathPlanner', () => {
     const zero = Float32Array.of(-1.05);
     for (const t of [10, 12, 14]) planner.floorMarks(one, zero, 1, t, t);
     expect(planner.grid.occupied(planner.grid.cellOf(1.05, -1.05), 14)).toBe(false);
+  });
+
+  it('vision layer: needs vision_frames scores in a row, and a wall the LiDAR sees a few metres ahead explains the score', () => {
+    const planner = new PathPlanner({ visionThreshold: 0.75, visionFrames: 2, visionFrameGap: 0.25, visionLidarRange: 5, lidarX: 0, lidarHeight: 0.5 });
+    planner.setPose(0, 0, 0);
+    expect(planner.vision(0.9, 0)).toBe('below_threshold'); // first of two
+    expect(planner.vision(0.5, 0.1)).toBe('below_threshold'); // the run breaks
+    expect(planner.vision(0.9, 0.2)).toBe('below_threshold');
+    expect(planner.vision(0.9, 0.6)).toBe('below_threshold'); // too long after the last
+    expect(planner.vision(0.9, 0.7)).toBe('marked');
+    // A wall 4 m ahead in the LiDAR: the camera's score is about it, nothing is marked 1 m ahead.
+    const other = new PathPlanner({ visionThreshold: 0.75, visionFrames: 1, visionLidarRange: 5, lidarX: 0, lidarHeight: 0.5 });
+    other.setPose(0, 0, 0);
+    const ys = Float32Array.from({ length: 41 }, (_, i) => -1 + i * 0.05);
+    other.insertScan(new Float32Array(41).fill(4), ys, new Float32Array(41), 41);
+    expect(other.vision(0.95, 0)).toBe('lidar_explains');
+    expect(other.grid.occupied(other.grid.cellOf(1.05, 0.05), 0.1)).toBe(false);
   });
 });

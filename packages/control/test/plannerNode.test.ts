@@ -164,7 +164,7 @@ describe('planner node', () => {
   });
 
   it('vision layer counts only while the gate’s vision weight is high', async () => {
-    const { clock, pub, runtime } = await start({ vision_threshold: 0.9, vision_min_weight: 0.5 });
+    const { clock, pub, runtime } = await start({ vision_threshold: 0.9, vision_min_weight: 0.5, vision_frames: 1 });
     pub.odom.publish(odom(10, 0, 0));
     const weights = (vision: number, stale = false) => ({
       header: { stamp: clock.now(), frame_id: '' },

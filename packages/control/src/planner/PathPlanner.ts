@@ -27,6 +27,11 @@ export interface PathPlannerOptions {
   visionMemory: number;
   /** Half-angle of the cone (rad) in which a LiDAR obstacle explains the camera's score (no vision mark then). */
   visionConeHalfAngle: number;
+  /** How far that cone reaches, m: a wall the LiDAR sees 4 m off is what the camera scores, not something 1 m ahead. */
+  visionLidarRange: number;
+  /** Camera frames in a row (each within `visionFrameGap` s of the last) that must score ≥ the threshold before a mark. */
+  visionFrames: number;
+  visionFrameGap: number;
   /**
    * The gate's vision weight (`fusion/gating`) must be at least this, and younger than `gateTimeout`, for a
    * camera score to mark: the learned gate decides how much the camera counts. 0 = the camera counts without it.
@@ -71,6 +76,9 @@ export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object
   visionWidth: 0.6,
   visionMemory: 5,
   visionConeHalfAngle: 0.6,
+  visionLidarRange: 5,
+  visionFrames: 2,
+  visionFrameGap: 0.25,
   visionMinWeight: 0,
   gateTimeout: 0.5,
   floorMarkMemory: 600,
@@ -112,6 +120,8 @@ export class PathPlanner {
   /** LiDAR origin (odom) and yaw of the last scan, whose per-bin obstacle ranges occlude floor marks. */
   private readonly scanOrigin = { x: 0, y: 0, yaw: 0, valid: false };
   private visionWeight = 0;
+  private visionRun = 0;
+  private visionLast = -Infinity;
   private gateTime = -Infinity;
 
   constructor(options: Partial<PathPlannerOptions> = {}) {
@@ -250,17 +260,24 @@ export class PathPlanner {
   }
 
   /**
-   * The camera's obstacle-ahead probability: at or above the threshold the segment ahead is marked — only while
+   * The camera's obstacle-ahead probability: at or above the threshold (`visionFrames` frames in a row) the
+   * segment ahead is marked — only while
    * the gate trusts the camera (a dark or frozen camera, or fixed equal weights, count for nothing) and unless
-   * the LiDAR already holds an obstacle in the camera's cone ahead (up to `visionDistance` + 1.5 m): the camera's
+   * the LiDAR already holds an obstacle in the camera's cone ahead (up to `visionLidarRange`): the camera's
    * score says "something ahead", not where, so it only adds what the LiDAR misses (glass, black surfaces).
    */
   vision(score: number, nowSec: number): VisionOutcome {
     const o = this.options;
     if (!this.havePose) return 'no_pose';
-    if (!(score >= o.visionThreshold)) return 'below_threshold';
+    if (!(score >= o.visionThreshold)) {
+      this.visionRun = 0;
+      return 'below_threshold';
+    }
+    this.visionRun = nowSec - this.visionLast <= o.visionFrameGap ? this.visionRun + 1 : 1;
+    this.visionLast = nowSec;
+    if (this.visionRun < o.visionFrames) return 'below_threshold';
     if (!this.visionTrusted(nowSec)) return 'gated';
-    if (this.lidarSeesAhead(o.visionDistance + 1.5, o.visionConeHalfAngle)) return 'lidar_explains';
+    if (this.lidarSeesAhead(Math.max(o.visionLidarRange, o.visionDistance + 0.5), o.visionConeHalfAngle)) return 'lidar_explains';
     this.markAcross(0, o.visionDistance, o.visionWidth, nowSec + o.visionMemory);
     return 'marked';
   }
