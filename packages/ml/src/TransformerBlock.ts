@@ -5,6 +5,7 @@ import { glorotUniform } from './initializers.js';
 import { layerNorm } from './layerNorm.js';
 import { Module } from './Module.js';
 import { multiHeadAttention, type AttentionWeights } from './multiHeadAttention.js';
+import { wasmKernels, type BlockWeights } from './wasmKernels.js';
 
 export interface TransformerBlockOptions {
   /** Token width. */
@@ -33,6 +34,8 @@ export class TransformerBlock extends Module {
   private readonly b1: tf.Variable<tf.Rank.R1>;
   private readonly w2: tf.Variable<tf.Rank.R2>;
   private readonly b2: tf.Variable<tf.Rank.R1>;
+  /** The same variables under the fused kernel's input names (no copies: assign/training stay visible). */
+  private readonly fused: BlockWeights;
 
   constructor(options: TransformerBlockOptions) {
     super();
@@ -58,10 +61,14 @@ export class TransformerBlock extends Module {
     this.b1 = this.weight('mlp/b1', tf.zeros([hidden]));
     this.w2 = this.weight('mlp/w2', glorotUniform([hidden, dim], seed + 6));
     this.b2 = this.weight('mlp/b2', tf.zeros([dim]));
+    const a = this.attn;
+    this.fused = { ln1g: this.ln1g, ln1b: this.ln1b, wq: a.wq, bq: a.bq, wk: a.wk, bk: a.bk, wv: a.wv, bv: a.bv, wo: a.wo, bo: a.bo, ln2g: this.ln2g, ln2b: this.ln2b, w1: this.w1, b1: this.b1, w2: this.w2, b2: this.b2 };
   }
 
   /** [n, dim] → [n, dim]. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    // Inference on tfjs-wasm: the same steps in one fused kernel (one dispatch instead of ~30).
+    if (wasmKernels.available() && x.dtype === 'float32') return wasmKernels.transformerBlock(x, this.fused, { heads: this.heads, epsilon: 1e-6 });
     return tf.tidy(() => {
       const h = layerNorm(x, this.ln1g, this.ln1b);
       const x1 = tf.add(x, multiHeadAttention(h, h, this.attn, { heads: this.heads })) as tf.Tensor2D;

@@ -29,7 +29,7 @@ interface WasmBackend {
 interface SimdLoops {
   layer_norm(x: number, y: number, g: number, b: number, rows: number, d: number, eps: number): void;
   gelu(x: number, y: number, n: number, a: number, c: number): void;
-  copy_block(src: number, srcStride: number, rows: number, cols: number, dst: number, scale: number): void;
+  copy_block(src: number, srcStride: number, rows: number, cols: number, dst: number, dstStride: number, scale: number): void;
   transpose_block(src: number, srcStride: number, rows: number, cols: number, dst: number): void;
 }
 
@@ -71,6 +71,7 @@ const DENSE = 'SensoriumDense';
 const LAYER_NORM = 'SensoriumLayerNorm';
 const GELU = 'SensoriumGelu';
 const SPLIT_HEADS = 'SensoriumSplitHeads';
+const TRANSFORMER_BLOCK = 'SensoriumTransformerBlock';
 
 const TWO_SQRT_2_OVER_PI = 2 * Math.sqrt(2 / Math.PI);
 
@@ -86,6 +87,8 @@ let square: KernelFunc | undefined;
 let multiply: KernelFunc | undefined;
 let add: KernelFunc | undefined;
 let sigmoid: KernelFunc | undefined;
+let batchMatMul: KernelFunc | undefined;
+let softmax: KernelFunc | undefined;
 
 const FUSED_ATTRS: NamedAttrMap = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0 };
 
@@ -199,7 +202,7 @@ const splitHeadsKernel: KernelFunc = ({ inputs, backend, attrs }) => {
     const qAt = heapOffset(be, q);
     for (let h = 0; h < heads; h++) {
       const o = be.makeOutput([nq, dh], 'float32');
-      loops.copy_block(qAt + 4 * (qOffset + h * dh), qStride, nq, dh, heapOffset(be, o), s);
+      loops.copy_block(qAt + 4 * (qOffset + h * dh), qStride, nq, dh, heapOffset(be, o), dh, s);
       outs.push(o);
     }
     const kAt = heapOffset(be, k);
@@ -211,7 +214,7 @@ const splitHeadsKernel: KernelFunc = ({ inputs, backend, attrs }) => {
     const vAt = heapOffset(be, v);
     for (let h = 0; h < heads; h++) {
       const o = be.makeOutput([nk, dh], 'float32');
-      loops.copy_block(vAt + 4 * (vOffset + h * dh), vStride, nk, dh, heapOffset(be, o), 1);
+      loops.copy_block(vAt + 4 * (vOffset + h * dh), vStride, nk, dh, heapOffset(be, o), dh, 1);
       outs.push(o);
     }
     return outs;
@@ -255,6 +258,63 @@ const splitHeadsKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   return outs;
 };
 
+/** The weights of one pre-norm transformer block, by the names `TransformerBlock` gives them. */
+const BLOCK_WEIGHTS = ['ln1g', 'ln1b', 'wq', 'bq', 'wk', 'bk', 'wv', 'bv', 'wo', 'bo', 'ln2g', 'ln2b', 'w1', 'b1', 'w2', 'b2'] as const;
+export type BlockWeights = Record<(typeof BLOCK_WEIGHTS)[number], tf.Tensor>;
+
+/**
+ * A whole pre-norm block, `x1 = x + Attn(LN1(x))`, `out = x1 + W2·GELU(W1·LN2(x1))`, as the layers compute
+ * it (same kernels, same order) but in one engine dispatch: the ~30 per-op dispatches, tensor
+ * bookkeeping and tidy scopes of a block cost about as much as its attention arithmetic at 65 tokens.
+ * Intermediates live only on the wasm heap and are freed here.
+ */
+const transformerBlockKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backend as WasmBackend;
+  const w = inputs as unknown as Record<(typeof BLOCK_WEIGHTS)[number], TensorInfo> & { x: TensorInfo };
+  const { heads, epsilon } = attrs as { heads: number; epsilon: number };
+  batchMatMul ??= backendKernel('BatchMatMul');
+  softmax ??= backendKernel('Softmax');
+  add ??= backendKernel('Add');
+  const temps: TensorInfo[] = [];
+  const keep = <T extends TensorInfo>(t: T): T => {
+    temps.push(t);
+    return t;
+  };
+  const run = (f: KernelFunc, ins: Record<string, TensorInfo>, at: NamedAttrMap = {}): TensorInfo => f({ inputs: ins, backend, attrs: at }) as TensorInfo;
+  const x = w.x;
+  const [n, d] = x.shape as [number, number];
+  const dh = d / heads;
+  const h = keep(run(layerNormKernel, { x, gamma: w.ln1g, beta: w.ln1b }, { epsilon }));
+  const q = keep(run(denseKernel, { x: h, w: w.wq, b: w.bq }));
+  const k = keep(run(denseKernel, { x: h, w: w.wk, b: w.bk }));
+  const v = keep(run(denseKernel, { x: h, w: w.wv, b: w.bv }));
+  const parts = splitHeadsKernel({ inputs: { q, k, v }, backend, attrs: { heads, dim: d, scale: 1 / Math.sqrt(dh), qOffset: 0, kOffset: 0, vOffset: 0 } }) as TensorInfo[];
+  parts.forEach(keep);
+  const merged = keep(be.makeOutput([n, d], 'float32'));
+  const loops = simdLoops(be);
+  for (let i = 0; i < heads; i++) {
+    const scores = keep(run(batchMatMul, { a: parts[i]!, b: parts[heads + i]! }, { transposeA: false, transposeB: false }));
+    const p = keep(run(softmax, { logits: scores }, { dim: 1 })); // (the kernel wants the axis resolved: the op does that)
+    const o = keep(run(batchMatMul, { a: p, b: parts[2 * heads + i]! }, { transposeA: false, transposeB: false }));
+    // concat on axis 1: head i fills columns i·dh … (i+1)·dh − 1
+    if (loops !== null && dh % 4 === 0) loops.copy_block(heapOffset(be, o), dh, n, dh, heapOffset(be, merged) + 4 * i * dh, d, 1);
+    else {
+      const src = be.typedArrayFromHeap({ ...o, shape: [n, dh] });
+      const dst = be.typedArrayFromHeap(merged);
+      for (let r = 0; r < n; r++) dst.set(src.subarray(r * dh, (r + 1) * dh), r * d + i * dh);
+    }
+  }
+  const attended = keep(run(denseKernel, { x: merged, w: w.wo, b: w.bo }));
+  const x1 = keep(run(add, { a: x, b: attended }));
+  const h2 = keep(run(layerNormKernel, { x: x1, gamma: w.ln2g, beta: w.ln2b }, { epsilon }));
+  const m1 = keep(run(denseKernel, { x: h2, w: w.w1, b: w.b1 }));
+  const g = keep(run(geluKernel, { x: m1 }));
+  const m2 = keep(run(denseKernel, { x: g, w: w.w2, b: w.b2 }));
+  const out = run(add, { a: x1, b: m2 });
+  for (const t of temps) be.disposeData(t.dataId);
+  return out;
+};
+
 function register(kernelName: string, kernelFunc: KernelFunc): void {
   // Registration is process-global in tfjs; a second copy of this module must not re-register (tfjs warns).
   if (tf.getKernel(kernelName, BACKEND) === undefined) tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
@@ -264,6 +324,7 @@ register(DENSE, denseKernel);
 register(LAYER_NORM, layerNormKernel);
 register(GELU, geluKernel);
 register(SPLIT_HEADS, splitHeadsKernel);
+register(TRANSFORMER_BLOCK, transformerBlockKernel);
 
 /** Per-head attention operands from `splitHeads`: q_h (scaled), Kᵀ_h and v_h, `heads` of each. */
 export interface HeadOperands {
@@ -301,6 +362,10 @@ export const wasmKernels = {
   /** GELU (the `gelu` op chain, bit-identical). */
   gelu<T extends tf.Tensor>(x: T): T {
     return tf.engine().runKernel(GELU, { x }) as T;
+  },
+  /** One pre-norm transformer block on x [n, d] (see `TransformerBlock`), in one dispatch. */
+  transformerBlock(x: tf.Tensor2D, weights: BlockWeights, options: { heads: number; epsilon: number }): tf.Tensor2D {
+    return tf.engine().runKernel(TRANSFORMER_BLOCK, { x, ...weights }, { heads: options.heads, epsilon: options.epsilon }) as tf.Tensor2D;
   },
   splitHeads(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, options: SplitHeadsOptions): HeadOperands {
     const { heads, dim, scale } = options;

@@ -118,12 +118,14 @@
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (br $each))))
 
-  ;; dst[r * cols + j] = src[r * srcStride + j] * scale for a rows × cols block (cols % 4 == 0).
-  (func (export "copy_block") (param $src i32) (param $srcStride i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $scale f32)
-    (local $r i32) (local $j i32) (local $colBytes i32) (local $strideBytes i32) (local $vs v128)
+  ;; dst[r * dstStride + j] = src[r * srcStride + j] * scale for a rows × cols block (cols % 4 == 0).
+  (func (export "copy_block")
+    (param $src i32) (param $srcStride i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32) (param $scale f32)
+    (local $r i32) (local $j i32) (local $colBytes i32) (local $srcBytes i32) (local $dstBytes i32) (local $vs v128)
     (local.set $vs (f32x4.splat (local.get $scale)))
     (local.set $colBytes (i32.shl (local.get $cols) (i32.const 2)))
-    (local.set $strideBytes (i32.shl (local.get $srcStride) (i32.const 2)))
+    (local.set $srcBytes (i32.shl (local.get $srcStride) (i32.const 2)))
+    (local.set $dstBytes (i32.shl (local.get $dstStride) (i32.const 2)))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
@@ -135,8 +137,8 @@
               (f32x4.mul (v128.load (i32.add (local.get $src) (local.get $j))) (local.get $vs)))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $col)))
-        (local.set $src (i32.add (local.get $src) (local.get $strideBytes)))
-        (local.set $dst (i32.add (local.get $dst) (local.get $colBytes)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcBytes)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstBytes)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
