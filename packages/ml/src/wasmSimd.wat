@@ -69,55 +69,6 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; exp(t) for t <= 0 (Cephes expf: Cody-Waite reduction by ln 2, degree-6 minimax polynomial, ~1 ulp);
-  ;; t is clamped at -87 so 2^n stays a normal float (exp(-87) ~ 1.6e-38: the sigmoid is 0 or 1 there).
-  (func $expNonPositive (param $t v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128)
-    (local.set $t (f32x4.max (local.get $t) (v128.const f32x4 -87 -87 -87 -87)))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
-    (local.set $r
-      (f32x4.sub
-        (f32x4.sub (local.get $t) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-        (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-    ;; p * r^2 + r + 1
-    (local.set $p
-      (f32x4.add
-        (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
-        (v128.const f32x4 1 1 1 1)))
-    ;; times 2^n: (n + 127) << 23 is the bit pattern of 2^n
-    (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
-
-  ;; GELU (tanh form as x * sigmoid(z), z = x * (x^2 * a + c), the op chain's order) over n floats (n % 4 == 0).
-  ;; sigmoid(z) = 1 / (1 + e) for z >= 0 and e / (1 + e) below, with e = exp(-|z|) <= 1 (never overflows).
-  (func (export "gelu") (param $x i32) (param $y i32) (param $n i32) (param $a f32) (param $c f32)
-    (local $end i32) (local $v v128) (local $z v128) (local $e v128) (local $s v128) (local $va v128) (local $vc v128)
-    (local.set $va (f32x4.splat (local.get $a)))
-    (local.set $vc (f32x4.splat (local.get $c)))
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $v (v128.load (local.get $x)))
-        (local.set $z
-          (f32x4.mul (local.get $v)
-            (f32x4.add (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (local.get $va)) (local.get $vc))))
-        (local.set $e (call $expNonPositive (f32x4.neg (f32x4.abs (local.get $z)))))
-        (local.set $s (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
-        (local.set $s
-          (v128.bitselect (local.get $s) (f32x4.mul (local.get $e) (local.get $s))
-            (f32x4.ge (local.get $z) (v128.const f32x4 0 0 0 0))))
-        (v128.store (local.get $y) (f32x4.mul (local.get $v) (local.get $s)))
-        (local.set $x (i32.add (local.get $x) (i32.const 16)))
-        (local.set $y (i32.add (local.get $y) (i32.const 16)))
-        (br $each))))
-
   ;; dst[r * dstStride + j] = src[r * srcStride + j] * scale for a rows × cols block (cols % 4 == 0).
   (func (export "copy_block")
     (param $src i32) (param $srcStride i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32) (param $scale f32)
