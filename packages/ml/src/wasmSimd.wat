@@ -69,6 +69,37 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
+  ;; z = x * (x * x * a + c) over n floats (n % 4 == 0): the inner term of `gelu`, in the op chain's order
+  ;; (Square, Multiply, Add, Multiply), so bit-identical to it in one pass.
+  (func (export "gelu_inner") (param $x i32) (param $z i32) (param $n i32) (param $a f32) (param $c f32)
+    (local $end i32) (local $v v128) (local $va v128) (local $vc v128)
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $vc (f32x4.splat (local.get $c)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $z)
+          (f32x4.mul (local.get $v)
+            (f32x4.add (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (local.get $va)) (local.get $vc))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $z (i32.add (local.get $z) (i32.const 16)))
+        (br $each))))
+
+  ;; y = a * b elementwise over n floats (n % 4 == 0); y may be b (in place).
+  (func (export "multiply") (param $a i32) (param $b i32) (param $y i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (v128.store (local.get $y) (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $each))))
+
   ;; dst[r * dstStride + j] = src[r * srcStride + j] * scale for a rows × cols block (cols % 4 == 0).
   (func (export "copy_block")
     (param $src i32) (param $srcStride i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32) (param $scale f32)
