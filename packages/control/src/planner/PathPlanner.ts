@@ -57,6 +57,12 @@ export interface PathPlannerOptions {
   floorMarkWindow: number;
   /** Carrot distance along the path, m. */
   lookahead: number;
+  /**
+   * Route hysteresis: a replan keeps the current path while it is still free and leads to the same goal, unless
+   * the new one is shorter by more than this fraction (0 = always take the new one). Without it, a route around
+   * a walking pedestrian flips sides from one replan to the next and the robot turns back and forth in its way.
+   */
+  switchGain: number;
 }
 
 export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object.freeze({
@@ -87,6 +93,7 @@ export const DEFAULT_PATH_PLANNER_OPTIONS: Readonly<PathPlannerOptions> = Object
   floorMarkFrames: 3,
   floorMarkWindow: 0.25,
   lookahead: 1.0,
+  switchGain: 0.2,
 });
 
 /** Result of a replan. */
@@ -117,6 +124,9 @@ export class PathPlanner {
   private readonly clearAngle = new Float32Array(BINS);
   readonly carrot = { x: 0, y: 0 };
   private readonly p0 = { x: 0, y: 0 };
+  /** The path being followed (odom x y pairs from the point nearest the robot), kept across a replan; allocated once. */
+  private readonly kept: Float64Array;
+  private readonly keptGoal = { x: Number.NaN, y: Number.NaN };
   /** LiDAR origin (odom) and yaw of the last scan, whose per-bin obstacle ranges occlude floor marks. */
   private readonly scanOrigin = { x: 0, y: 0, yaw: 0, valid: false };
   private visionWeight = 0;
@@ -128,6 +138,7 @@ export class PathPlanner {
     this.options = { ...DEFAULT_PATH_PLANNER_OPTIONS, ...options };
     this.grid = new CostGrid(this.options.grid);
     this.astar = new AStarPlanner(this.grid, this.options.astar);
+    this.kept = new Float64Array(this.astar.path.length);
   }
 
   /** The robot's pose in odom. The grid window follows it. */
@@ -325,10 +336,58 @@ export class PathPlanner {
     grid.updateDistances(nowSec);
     const gx = clamp(this.goal.x, grid.originX + res, grid.originX + side - res);
     const gy = clamp(this.goal.y, grid.originY + res, grid.originY + side - res);
+    // Route hysteresis: remember the current path (from the robot on) while it is still free for the same goal.
+    const keptLength = this.options.switchGain > 0 && Math.hypot(gx - this.keptGoal.x, gy - this.keptGoal.y) < 0.3 ? this.keepFreePath() : 0;
     const failure = this.astar.plan(x, y, gx, gy);
-    if (failure !== undefined) return failure;
+    if (keptLength > 0) {
+      const kept = pathLength(this.kept, keptLength);
+      if (failure !== undefined || pathLength(this.astar.path, this.astar.length) > (1 - this.options.switchGain) * kept) {
+        this.astar.path.set(this.kept.subarray(0, 2 * keptLength));
+        this.astar.length = keptLength;
+        this.updateCarrot();
+        return 'planned';
+      }
+    }
+    if (failure !== undefined) {
+      this.keptGoal.x = Number.NaN;
+      return failure;
+    }
+    this.keptGoal.x = gx;
+    this.keptGoal.y = gy;
     this.updateCarrot();
     return 'planned';
+  }
+
+  /**
+   * Copies the last path from the point nearest the robot into `kept` when the robot is within a metre of it
+   * and every point beyond 0.4 m from the robot is still outside the inflation; returns its point count (0: not kept).
+   */
+  private keepFreePath(): number {
+    const path = this.astar.path;
+    const n = this.astar.length;
+    if (n < 2) return 0;
+    const { x, y } = this.pose;
+    let nearest = 0;
+    let best = Infinity;
+    for (let i = 0; i < n; i++) {
+      const d = (path[2 * i]! - x) ** 2 + (path[2 * i + 1]! - y) ** 2;
+      if (d < best) {
+        best = d;
+        nearest = i;
+      }
+    }
+    if (best > 1) return 0;
+    for (let i = nearest; i < n; i++) {
+      const px = path[2 * i]!;
+      const py = path[2 * i + 1]!;
+      if ((px - x) ** 2 + (py - y) ** 2 < 0.16) continue;
+      const k = this.grid.cellOf(px, py);
+      if (k < 0 || !this.astar.free(k)) return 0;
+    }
+    const count = n - nearest;
+    if (count < 2) return 0;
+    this.kept.set(path.subarray(2 * nearest, 2 * n));
+    return count;
   }
 
   /** Moves the carrot along the last path for the current pose (between replans); false without a path. */
@@ -388,6 +447,13 @@ export class PathPlanner {
     this.p0.x = cx;
     this.p0.y = cy;
   }
+}
+
+/** Length of a path of `count` odom x y pairs, m. */
+function pathLength(xy: Float64Array, count: number): number {
+  let sum = 0;
+  for (let i = 1; i < count; i++) sum += Math.hypot(xy[2 * i]! - xy[2 * i - 2]!, xy[2 * i + 1]! - xy[2 * i - 1]!);
+  return sum;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -15,6 +15,7 @@ export const plannerParams = {
   comfort: double(0.8, { min: 0, max: 5, description: 'beyond robot_radius, cells within this cost extra (paths keep to the middle of passages), m' }),
   comfort_weight: double(5, { min: 0, max: 100, description: 'extra cost per metre at the inflation edge, falling linearly to 0 at robot_radius + comfort' }),
   lookahead: double(1.5, { min: 0.1, max: 10, description: 'carrot distance along the path, m' }),
+  switch_gain: double(0.2, { min: 0, max: 1, description: 'route hysteresis: the current path is kept while it is free unless a new one is shorter by more than this fraction (0 = always replan)' }),
   map_bounds: doubleArray([], { description: 'xmin ymin xmax ymax of the map in the goal frame, m; goals outside are rejected (empty = unbounded)' }),
   lidar_offset_x: double(0.1, { min: -5, max: 5, description: 'x of lidar_link in base_link, m' }),
   lidar_height: double(0.45, { min: 0, max: 5, description: 'height of lidar_link above the floor, m' }),
@@ -97,6 +98,7 @@ export const plannerNode = defineNode({
       floorMarkFrames: p.floor_mark_frames,
       floorMarkWindow: p.floor_mark_window,
       lookahead: p.lookahead,
+      switchGain: p.switch_gain,
     });
     const frames = new MapToOdom();
     const goalOdom = { x: 0, y: 0 };
