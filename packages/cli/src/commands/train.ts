@@ -53,7 +53,7 @@ OUT/checkpoint.json every checkpoint_every steps and OUT/checkpoint-reinforce.js
                   "checkpoint_every": 100, "max_sim_seconds": 30, "near_repeat": 4, "fault_repeat": 3,
                   "gate_weight": 3, "init": "", "rl_environment": "simulator",
                   "rl_scenarios": ["sim/scenarios/camera-freeze.yaml", ...], "rl_sigma": 0.3,
-                  "rl_learning_rate": 0.0003, "rl_max_sim_seconds": 20}
+                  "rl_learning_rate": 0.0003, "rl_max_sim_seconds": 30, "rl_near_weight": 4}
                   init: a models directory (fusion/, policy/) to start from instead of the seeded
                   initialisation (with epochs 0 and no data: REINFORCE fine-tuning of shipped weights)
   --out DIR       output directory (default models-trained)
@@ -91,6 +91,8 @@ export interface TrainConfig {
   rl_learning_rate: number;
   /** Sim seconds per REINFORCE episode at most. */
   rl_max_sim_seconds: number;
+  /** Weight of near-obstacle steps (within 3 m ahead) in REINFORCE's supervised gate term. */
+  rl_near_weight: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -114,7 +116,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   rl_scenarios: ['sim/scenarios/camera-freeze.yaml', 'sim/scenarios/lidar-dropout.yaml', 'sim/scenarios/pop-out-obstacle.yaml', 'sim/scenarios/glass-wall.yaml'],
   rl_sigma: 0.3,
   rl_learning_rate: 3e-4,
-  rl_max_sim_seconds: 20,
+  rl_max_sim_seconds: 30,
+  rl_near_weight: 4,
 };
 
 export const command: CliCommand = {
@@ -258,6 +261,7 @@ export const command: CliCommand = {
         episodesPerIteration: config.rl_episodes,
         sigma: config.rl_sigma,
         learningRate: config.rl_learning_rate,
+        supervisedNearWeight: config.rl_near_weight,
         seed: config.seed,
         firstEpisode: 0,
         onProgress: (p) => io.stderr(`reinforce ${p.step}/${p.totalSteps} ${Object.entries(p.losses).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ')}\n`),
