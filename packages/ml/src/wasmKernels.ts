@@ -54,7 +54,7 @@ function simdLoops(be: WasmBackend): SimdLoops | null {
     const bytes = Uint8Array.from(atob(WASM_SIMD_BINARY), (ch) => ch.charCodeAt(0));
     loops = new WASM.Instance(new WASM.Module(bytes), { env: { memory } }).exports as unknown as SimdLoops;
   } catch {
-    loops = null; // no wasm SIMD here: the JS loops below do the same work
+    loops = null; // no wasm SIMD here: each kernel has a fallback doing the same work
   }
   simd = { memory, loops };
   return loops;
@@ -266,8 +266,8 @@ const splitHeadsKernel: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /** The weights of one pre-norm transformer block, by the names `TransformerBlock` gives them. */
-const BLOCK_WEIGHTS = ['ln1g', 'ln1b', 'wq', 'bq', 'wk', 'bk', 'wv', 'bv', 'wo', 'bo', 'ln2g', 'ln2b', 'w1', 'b1', 'w2', 'b2'] as const;
-export type BlockWeights = Record<(typeof BLOCK_WEIGHTS)[number], tf.Tensor>;
+type BlockWeightName = 'ln1g' | 'ln1b' | 'wq' | 'bq' | 'wk' | 'bk' | 'wv' | 'bv' | 'wo' | 'bo' | 'ln2g' | 'ln2b' | 'w1' | 'b1' | 'w2' | 'b2';
+export type BlockWeights = Record<BlockWeightName, tf.Tensor>;
 
 /**
  * A whole pre-norm block, `x1 = x + Attn(LN1(x))`, `out = x1 + W2·GELU(W1·LN2(x1))`, as the layers compute
@@ -277,7 +277,7 @@ export type BlockWeights = Record<(typeof BLOCK_WEIGHTS)[number], tf.Tensor>;
  */
 const transformerBlockKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const be = backend as WasmBackend;
-  const w = inputs as unknown as Record<(typeof BLOCK_WEIGHTS)[number], TensorInfo> & { x: TensorInfo };
+  const w = inputs as unknown as Record<BlockWeightName, TensorInfo> & { x: TensorInfo };
   const { heads, epsilon } = attrs as { heads: number; epsilon: number };
   batchMatMul ??= backendKernel('BatchMatMul');
   softmax ??= backendKernel('Softmax');
