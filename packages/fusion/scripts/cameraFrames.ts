@@ -8,6 +8,7 @@
  *
  * Scripts may import the simulator; the package itself never does.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { seededRandom } from '@sensorium/core';
 import * as tf from '@tensorflow/tfjs';
 import { layerNorm, TransformerBlock } from '@sensorium/ml';
@@ -30,9 +31,11 @@ export interface CameraFrame {
   distanceM: number;
   /** Material of that solid ('none' when nothing is in the cone); 'black' for dark absorbing ones; 'dark' for a dark camera. */
   material: string;
-  /** ViT class token after the final layer norm (what the obstacle head reads). */
-  features: Float32Array;
-  /** The head's output in the encoder as loaded (parity check of `features`). */
+  /** ViT tokens after the final layer norm, [1 + patches, dim] row-major: the class token, then the patch grid. */
+  tokens: Float32Array;
+  /** Per patch and pixel row, mean and mean square of each normalised input channel: [patches, P, 6]. */
+  colour: Float32Array;
+  /** The obstacle score of the encoder the frames were rendered with (the shipped head, for the old-vs-new table). */
   score: number;
 }
 
@@ -40,10 +43,10 @@ export interface CameraFrame {
 export const STACK_VIT: Partial<VitConfig> = { imageSize: 64, patchSize: 16, dim: 96, depth: 2, heads: 2, pool: 2, tokenDim: 64, seed: 1 };
 
 /**
- * The ViT's class-token features: the same forward as `VitEncoder.apply` up to the final norm, built from the
+ * The ViT's token features: the same forward as `VitEncoder.apply` up to the final norm, built from the
  * encoder's public weights (blocks re-created and assigned), so the token path is untouched.
  */
-export class ClassFeatures {
+export class TokenFeatures {
   private readonly blocks: TransformerBlock[] = [];
   constructor(private readonly vit: VitEncoder) {
     const c = vit.config;
@@ -65,8 +68,31 @@ export class ClassFeatures {
       let x = tf.add(tf.concat([w.get('cls')! as tf.Tensor2D, this.vit.embedPatches(input)], 0), w.get('pos')!) as tf.Tensor2D;
       for (const b of this.blocks) x = b.apply(x);
       x = layerNorm(x, w.get('norm/gamma')! as tf.Tensor1D, w.get('norm/beta')! as tf.Tensor1D);
-      return tf.slice(x, [0, 0], [1, c.dim]).dataSync() as Float32Array;
+      return x.dataSync() as Float32Array;
     });
+  }
+
+  /**
+   * Colour statistics of a patch buffer, per patch and pixel row: the channel means and mean squares over the
+   * row's P pixels ([patches, P, 6]: r, g, b, r², g², b²). A pane shows as a faint tint starting at the row where
+   * its foot meets the floor: row-level statistics keep that row, patch means blur it.
+   */
+  colour(patches: Float32Array): Float32Array {
+    const P = this.vit.config.patchSize;
+    const out = new Float32Array(this.vit.patches * P * 6);
+    for (let p = 0; p < this.vit.patches; p++) {
+      for (let row = 0; row < P; row++) {
+        const o = (p * P + row) * 6;
+        for (let col = 0; col < P; col++) {
+          for (let ch = 0; ch < 3; ch++) {
+            const v = patches[((p * P + row) * P + col) * 3 + ch]!;
+            out[o + ch]! += v / P;
+            out[o + 3 + ch]! += (v * v) / P;
+          }
+        }
+      }
+    }
+    return out;
   }
 
   dispose(): void {
@@ -92,18 +118,22 @@ const OUTPUTS: SimulatorOutputs = {
 export const mulberry: (seed: number) => () => number = seededRandom;
 
 const MATERIALS = ['default', 'default', 'default', 'glass', 'absorbing', 'soft'] as const;
+/** Extra training variants: half the obstacles glass or soft, the pane the camera sees worst. */
+export const CLEAR_HEAVY_MATERIALS = ['default', 'glass', 'glass', 'soft', 'soft', 'absorbing'] as const;
 
 /**
  * Variant v of a scenario (v = 0 as written): obstacles moved up to ±`move` m (default 1) and turned, random
- * colours and materials (absorbing ones black), lighting ×[0.5, 1.5] (a dark scene stays dark).
+ * colours and materials (from `materials`, default ½ default, ⅙ each glass, absorbing — black —, soft),
+ * lighting ×[0.5, 1.5] (a dark scene stays dark).
  */
-export function cameraVariant(scenario: Scenario, v: number, options: { move?: number } = {}): Scenario {
+export function cameraVariant(scenario: Scenario, v: number, options: { move?: number; materials?: readonly string[] } = {}): Scenario {
   const move = options.move ?? 1;
+  const materials = options.materials ?? MATERIALS;
   if (v === 0) return scenario;
   const rand = mulberry(v * 7919 + scenario.name.length * 104729 + scenario.seed);
   const colour = (): string => `#${Math.floor(rand() * 0xffffff).toString(16).padStart(6, '0')}`;
   const obstacles = scenario.world.obstacles.map((o) => {
-    const material = MATERIALS[Math.floor(rand() * MATERIALS.length)]!;
+    const material = materials[Math.floor(rand() * materials.length)]!;
     const color = material === 'absorbing' ? `#${Math.floor(rand() * 0x20).toString(16).padStart(2, '0').repeat(3)}` : colour();
     const dx = (rand() - 0.5) * 2 * move;
     const dy = (rand() - 0.5) * 2 * move;
@@ -180,6 +210,10 @@ export function nearestInCone(solids: readonly Outline[], pose: { x: number; y: 
 export interface FrameOptions {
   scenarios: readonly Scenario[];
   variants: number;
+  /** Extra variants after `variants` with CLEAR_HEAVY_MATERIALS (training data; default 0). */
+  clearHeavyVariants?: number;
+  /** Render only variants from this one on (default 0: all). */
+  firstVariant?: number;
   framesPerVariant: number;
   seed: number;
   vit: VitEncoder;
@@ -189,16 +223,18 @@ export interface FrameOptions {
 /** Renders and encodes the frames. */
 export async function cameraFrames(options: FrameOptions): Promise<CameraFrame[]> {
   const { vit } = options;
-  const features = new ClassFeatures(vit);
+  const features = new TokenFeatures(vit);
   const c = vit.config;
   const patches = new Float32Array(c.imageSize * c.imageSize * 3);
   const layout = { imageSize: c.imageSize, patchSize: c.patchSize };
   const frames: CameraFrame[] = [];
-  const total = options.scenarios.length * options.variants;
+  const allVariants = options.variants + (options.clearHeavyVariants ?? 0);
+  const first = options.firstVariant ?? 0;
+  const total = options.scenarios.length * (allVariants - first);
   let done = 0;
-  for (let v = 0; v < options.variants; v++) {
+  for (let v = first; v < allVariants; v++) {
     for (const base of options.scenarios) {
-      const scenario = cameraVariant(base, v);
+      const scenario = cameraVariant(base, v, v >= options.variants ? { materials: CLEAR_HEAVY_MATERIALS } : {});
       done++;
       const sim = await Simulator.create({ scenario, params: defaultSimParams(scenario.seed) as never, outputs: OUTPUTS, readResource: () => Promise.reject(new Error('no resources')) });
       const rand = mulberry(options.seed * 31 + v * 1009 + scenario.name.length * 17 + scenario.seed);
@@ -232,9 +268,9 @@ export async function cameraFrames(options: FrameOptions): Promise<CameraFrame[]
         const dark = scenario.world.lighting < 0.2 || rand() < 0.05;
         const { image } = sim.camera.render(pose, { sec: 0, nanosec: 0 }, { extraNoiseStd: 0, dark: dark && scenario.world.lighting >= 0.2 });
         imageToPatches(image, layout, patches);
-        const feat = features.compute(patches);
+        const tokens = features.compute(patches);
         const score = vit.encode(patches).obstacleAhead;
-        frames.push({ scenario: scenario.name, variant: v, label: !dark && near.distanceM <= AHEAD_M ? 1 : 0, distanceM: near.distanceM, material: dark ? 'dark' : near.material, features: feat, score });
+        frames.push({ scenario: scenario.name, variant: v, label: !dark && near.distanceM <= AHEAD_M ? 1 : 0, distanceM: near.distanceM, material: dark ? 'dark' : near.material, tokens, colour: features.colour(patches), score });
       }
       sim.dispose();
       options.onProgress?.(done, total, scenario.name);
@@ -242,4 +278,41 @@ export async function cameraFrames(options: FrameOptions): Promise<CameraFrame[]
   }
   features.dispose();
   return frames;
+}
+
+/**
+ * Writes frames as `<file>` (JSON: labels, materials, scores, shapes) + `<file>.bin` (float32: each frame's
+ * tokens then colour): the token features are ~7 kB a frame, too many for a JSON number list.
+ */
+export async function saveFrames(file: string, frames: readonly CameraFrame[]): Promise<void> {
+  const first = frames[0];
+  const tokenLength = first?.tokens.length ?? 0;
+  const colourLength = first?.colour.length ?? 0;
+  const stride = tokenLength + colourLength;
+  const bin = new Float32Array(frames.length * stride);
+  frames.forEach((f, i) => {
+    bin.set(f.tokens, i * stride);
+    bin.set(f.colour, i * stride + tokenLength);
+  });
+  const meta = frames.map(({ tokens: _t, colour: _c, distanceM, ...rest }) => ({ ...rest, distanceM: Number.isFinite(distanceM) ? distanceM : null }));
+  await writeFile(file, JSON.stringify({ tokenLength, colourLength, frames: meta }));
+  await writeFile(`${file}.bin`, new Uint8Array(bin.buffer));
+}
+
+/** Reads what `saveFrames` wrote. */
+export async function loadFrames(file: string): Promise<CameraFrame[]> {
+  const { tokenLength, colourLength, frames } = JSON.parse(await readFile(file, 'utf8')) as {
+    tokenLength: number;
+    colourLength: number;
+    frames: Array<Omit<CameraFrame, 'tokens' | 'colour' | 'distanceM'> & { distanceM: number | null }>;
+  };
+  const raw = await readFile(`${file}.bin`);
+  const bin = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const stride = tokenLength + colourLength;
+  return frames.map((f, i) => ({
+    ...f,
+    distanceM: f.distanceM ?? Infinity,
+    tokens: bin.subarray(i * stride, i * stride + tokenLength),
+    colour: bin.subarray(i * stride + tokenLength, (i + 1) * stride),
+  }));
 }

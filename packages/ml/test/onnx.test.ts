@@ -82,7 +82,7 @@ describe('INT8 (per-channel int8 MatMulInteger) vs float on ORT', () => {
   it('emits MatMulInteger for the large kernels only, and none for kernels kept float', () => {
     const ops = (bytes: Uint8Array): string[] => (decodeOnnxModel(bytes).graph?.node ?? []).map((n) => n.opType ?? '');
     const quantized = ops(vit.int8).filter((o) => o === 'MatMulInteger').length;
-    expect(quantized).toBe(1 + 4 * 6); // patch embedding, 6 kernels per block; the output projection and obstacle head stay float by default
+    expect(quantized).toBe(1 + 4 * 6 + 1); // patch embedding, 6 kernels per block, the obstacle head's first layer; the output projection and the head's output layer stay float by default
     expect(ops(exportVitOnnx(vit.weights!, VIT_CONFIG, { int8: true, keepFloat: (k) => k.startsWith('blocks/') })).filter((o) => o === 'MatMulInteger').length).toBe(3);
   });
 

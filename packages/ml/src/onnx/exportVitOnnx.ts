@@ -16,8 +16,38 @@ export interface VitOnnxConfig {
   tokenDim: number;
 }
 
-/** Kernels `exportVitOnnx` keeps float under int8 by default: the output projection and the obstacle head. */
-export const VIT_INT8_KEEP_FLOAT = (kernel: string): boolean => kernel === 'proj/w' || kernel.startsWith('obstacle/');
+/** Hidden width of the ViT's obstacle-ahead head. */
+export const VIT_OBSTACLE_HIDDEN = 64;
+
+/**
+ * Patch indices (row-major over the grid) of the central half of the patch grid, the part of the image where
+ * an obstacle ahead of the robot shows: its foot meets the floor a little below the horizon, inside the cone.
+ */
+export function vitObstacleRegion(config: VitOnnxConfig): number[] {
+  const grid = config.imageSize / config.patchSize;
+  const lo = Math.floor(grid / 4);
+  const hi = Math.max(lo + 1, grid - lo);
+  const out: number[] = [];
+  for (let r = lo; r < hi; r++) for (let c = lo; c < hi; c++) out.push(r * grid + c);
+  return out;
+}
+
+/**
+ * Input width of the obstacle head: [class token, mean and max of the patch tokens over `vitObstacleRegion`
+ * (dim each), per patch and pixel row the mean and standard deviation of each input channel over the row
+ * (patches · P · 3 each)]. The row statistics carry what the fixed, untrained ViT blurs away: a glass pane is
+ * a faint tint of what is behind it, starting at the row where its foot meets the floor.
+ */
+export function vitObstacleInputDim(config: VitOnnxConfig): number {
+  const grid = config.imageSize / config.patchSize;
+  return 3 * config.dim + 2 * grid * grid * config.patchSize * 3;
+}
+
+/**
+ * Kernels `exportVitOnnx` keeps float under int8 by default: the output projection and the obstacle head's
+ * output layer. The head's first layer (inputs standardised in float first) is the head's bulk and is int8.
+ */
+export const VIT_INT8_KEEP_FLOAT = (kernel: string): boolean => kernel === 'proj/w' || kernel === 'obstacle/w2';
 
 /** The graph's I/O contract (what `createInferenceSession` checks the file against). */
 export function vitOnnxIo(config: VitOnnxConfig): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
@@ -37,7 +67,7 @@ export function vitOnnxIo(config: VitOnnxConfig): { inputs: TensorSpec[]; output
  *
  * - input `patches` [batch, patches, P·P·3]: `imageToPatches` layout (normalised RGB, patch-major);
  * - output `tokens` [batch, outTokens, tokenDim]: pooled, projected patch tokens;
- * - output `obstacle_ahead` [batch, 1]: obstacle-ahead probability from the class token.
+ * - output `obstacle_ahead` [batch, 1]: obstacle-ahead probability (see `vitObstacleInputDim` for its inputs).
  */
 export function exportVitOnnx(weights: WeightSource, config: VitOnnxConfig, options: OnnxExportOptions = {}): Uint8Array {
   const c = config;
@@ -47,8 +77,8 @@ export function exportVitOnnx(weights: WeightSource, config: VitOnnxConfig, opti
   const outTokens = pg * pg;
   const pd = c.patchSize * c.patchSize * 3;
   const hidden = Math.round(c.dim * c.mlpRatio);
-  // Under int8 the output projection and the obstacle head stay float unless the caller says otherwise:
-  // they add their rounding straight onto the published tokens and score, and cost ~1 % of the FLOPs
+  // Under int8 the output projection and the obstacle head's output layer stay float unless the caller says
+  // otherwise: they add their rounding straight onto the published tokens and score, and cost ~1 % of the FLOPs
   // (default ViT, seeded inputs: token drift 1.44 → 1.03 % of max |token|, no slower).
   const x = new OnnxExportContext('sensorium_vit', weights, { ...options, keepFloat: options.keepFloat ?? VIT_INT8_KEEP_FLOAT });
   const g = x.g;
@@ -71,9 +101,31 @@ export function exportVitOnnx(weights: WeightSource, config: VitOnnxConfig, opti
   }
   const pooled = g.op('MatMul', [g.weight('pool_matrix', [outTokens, patches], pool), patchOut]);
   const tokens = x.dense(pooled, 'proj/w', 'proj/b', c.dim, c.tokenDim);
-  const logit = x.dense(x.gelu(x.dense(clsOut, 'obstacle/w1', 'obstacle/b1', c.dim, 32)), 'obstacle/w2', 'obstacle/b2', 32, 1);
-  const score = g.op('Reshape', [g.op('Sigmoid', [logit]), g.int64([-1, 1])]);
+  // Obstacle head (as VitEncoder.obstacleFeatures): class token, region mean/max, per-row colour statistics.
+  const flat = g.int64([0, -1], 'flatten_shape');
+  const region = g.op('Gather', [patchOut, g.int64(vitObstacleRegion(c), 'obstacle_region')], { axis: 1 });
+  const rows = g.op('Reshape', [input, g.int64([0, patches, c.patchSize, c.patchSize, 3], 'patch_pixels_shape')]);
+  const rowMean = g.op('ReduceMean', [rows], { axes: [3], keepdims: 0 });
+  const rowMeanSq = g.op('ReduceMean', [g.op('Mul', [rows, rows])], { axes: [3], keepdims: 0 });
+  const rowStd = g.op('Sqrt', [g.op('Relu', [g.op('Sub', [rowMeanSq, g.op('Mul', [rowMean, rowMean])])])]);
+  const features = g.op(
+    'Concat',
+    [
+      g.op('Reshape', [clsOut, flat]),
+      g.op('ReduceMean', [region], { axes: [1], keepdims: 0 }),
+      g.op('ReduceMax', [region], { axes: [1], keepdims: 0 }),
+      g.op('Reshape', [rowMean, flat]),
+      g.op('Reshape', [rowStd, flat]),
+    ],
+    { axis: 1 },
+  );
+  const inDim = vitObstacleInputDim(c);
+  // standardised first (float), so an int8 first layer quantizes inputs of one scale, not tokens next to tiny stds
+  const standardised = g.op('Mul', [g.op('Sub', [features, x.init('obstacle/mean', [inDim])]), x.init('obstacle/scale', [inDim])]);
+  const hidden1 = VIT_OBSTACLE_HIDDEN;
+  const logit = x.dense(x.gelu(x.dense(standardised, 'obstacle/w1', 'obstacle/b1', inDim, hidden1)), 'obstacle/w2', 'obstacle/b2', hidden1, 1);
+  const score = g.op('Sigmoid', [logit]);
   g.output(tokens, 'tokens', ['batch', outTokens, c.tokenDim], `${outTokens} pooled patch tokens of ${c.tokenDim}`);
-  g.output(score, 'obstacle_ahead', ['batch', 1], 'P(obstacle ahead) from the class token');
+  g.output(score, 'obstacle_ahead', ['batch', 1], 'P(obstacle ahead) from the class token, central patch tokens and row colour statistics');
   return g.toBytes({ doc: 'Sensorium camera ViT encoder', metadata: { kind: 'sensorium.vit', config: JSON.stringify(config), int8: String(options.int8 === true) } });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { dense2d, exportVitOnnx, gelu, glorotUniform, layerNorm, Module, perSampleRunner, TransformerBlock, truncatedNormal, vitOnnxIo, weightsFromTensors, type NodeModel, type VitOnnxConfig } from '@sensorium/ml';
+import { dense2d, exportVitOnnx, gelu, glorotUniform, layerNorm, Module, perSampleRunner, TransformerBlock, truncatedNormal, VIT_OBSTACLE_HIDDEN, vitObstacleInputDim, vitObstacleRegion, vitOnnxIo, weightsFromTensors, type NodeModel, type VitOnnxConfig } from '@sensorium/ml';
 
 /** The ViT's shape (shared with its ONNX exporter in @sensorium/ml) plus the seed of its initial weights. */
 export interface VitConfig extends VitOnnxConfig {
@@ -22,8 +22,9 @@ export interface VitOutput {
  * Vision transformer: patch embedding (a stride-P convolution, done as one 2-D matMul on patches laid out
  * by `imageToPatches`) + class token + learned positions → pre-norm blocks → final norm. Outputs the patch
  * tokens average-pooled on the grid and projected to `tokenDim` (a fixed pooling matrix: one more 2-D
- * matMul), and an obstacle-ahead score from the class token (LN → 32 → GELU → 1 → sigmoid). All standard
- * ONNX ops: MatMul, Add, Concat, LayerNormalization, Softmax, Gelu, Sigmoid.
+ * matMul), and an obstacle-ahead score (`obstacleFeatures`, standardised → 64 → GELU → 1 → sigmoid) from the class token,
+ * the patch tokens of the grid's centre and per-row colour statistics of the input. All standard ONNX ops:
+ * MatMul, Add, Concat, LayerNormalization, Softmax, Gelu, Sigmoid, Gather, ReduceMean/Max, Sqrt.
  */
 export class VitEncoder extends Module {
   readonly config: VitConfig;
@@ -38,12 +39,17 @@ export class VitEncoder extends Module {
   private readonly normB: tf.Variable<tf.Rank.R1>;
   private readonly projW: tf.Variable<tf.Rank.R2>;
   private readonly projB: tf.Variable<tf.Rank.R1>;
+  /** Standardisation of the head's inputs (set by training; identity when seeded). */
+  private readonly headMean: tf.Variable<tf.Rank.R1>;
+  private readonly headScale: tf.Variable<tf.Rank.R1>;
   private readonly headW1: tf.Variable<tf.Rank.R2>;
   private readonly headB1: tf.Variable<tf.Rank.R1>;
   private readonly headW2: tf.Variable<tf.Rank.R2>;
   private readonly headB2: tf.Variable<tf.Rank.R1>;
   /** Constant [outTokens, patches] averaging matrix (not a weight). */
   private readonly poolMatrix: tf.Tensor2D;
+  /** Constant patch indices of the obstacle head's region (not a weight). */
+  private readonly obstacleRegion: tf.Tensor1D;
 
   constructor(config: Partial<VitConfig> = {}) {
     super();
@@ -67,9 +73,12 @@ export class VitEncoder extends Module {
     this.normB = this.weight('norm/beta', tf.zeros([c.dim]));
     this.projW = this.weight('proj/w', glorotUniform([c.dim, c.tokenDim], c.seed + 3));
     this.projB = this.weight('proj/b', tf.zeros([c.tokenDim]));
-    this.headW1 = this.weight('obstacle/w1', glorotUniform([c.dim, 32], c.seed + 4));
-    this.headB1 = this.weight('obstacle/b1', tf.zeros([32]));
-    this.headW2 = this.weight('obstacle/w2', glorotUniform([32, 1], c.seed + 5));
+    const headIn = vitObstacleInputDim(c);
+    this.headMean = this.weight('obstacle/mean', tf.zeros([headIn]));
+    this.headScale = this.weight('obstacle/scale', tf.ones([headIn]));
+    this.headW1 = this.weight('obstacle/w1', glorotUniform([headIn, VIT_OBSTACLE_HIDDEN], c.seed + 4));
+    this.headB1 = this.weight('obstacle/b1', tf.zeros([VIT_OBSTACLE_HIDDEN]));
+    this.headW2 = this.weight('obstacle/w2', glorotUniform([VIT_OBSTACLE_HIDDEN, 1], c.seed + 5));
     this.headB2 = this.weight('obstacle/b2', tf.zeros([1]));
     const pool = new Float32Array(this.outTokens * this.patches);
     const share = 1 / (c.pool * c.pool);
@@ -78,6 +87,7 @@ export class VitEncoder extends Module {
       pool[t * this.patches + p] = share;
     }
     this.poolMatrix = tf.tensor2d(pool, [this.outTokens, this.patches]);
+    this.obstacleRegion = tf.tensor1d(vitObstacleRegion(c), 'int32');
   }
 
   /** Patch embeddings [patches, dim] of a patch matrix [patches, P·P·3] (exposed for the conv-equivalence test). */
@@ -94,8 +104,25 @@ export class VitEncoder extends Module {
       const clsOut = tf.slice(x, [0, 0], [1, this.config.dim]);
       const patchOut = tf.slice(x, [1, 0], [this.patches, this.config.dim]);
       const tokens = dense2d(tf.matMul(this.poolMatrix, patchOut), this.projW, this.projB);
-      const logit = dense2d(gelu(dense2d(clsOut, this.headW1, this.headB1)), this.headW2, this.headB2);
+      const standardised = tf.mul<tf.Tensor2D>(tf.sub(this.obstacleFeatures(patches, clsOut, patchOut), this.headMean), this.headScale);
+      const logit = dense2d(gelu(dense2d(standardised, this.headW1, this.headB1)), this.headW2, this.headB2);
       return { tokens, obstacleAhead: tf.reshape(tf.sigmoid(logit), [1]) as tf.Tensor1D };
+    });
+  }
+
+  /**
+   * The obstacle head's input [1, vitObstacleInputDim]: the final-norm class token [1, dim] and patch tokens
+   * [patches, dim] (mean and max over the grid's centre), and per patch and pixel row of the input `patches`
+   * the mean and standard deviation of each channel (a faint pane shows as a tint from one row up).
+   */
+  obstacleFeatures(patches: tf.Tensor2D, clsOut: tf.Tensor2D, patchOut: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const P = this.config.patchSize;
+      const region = tf.gather(patchOut, this.obstacleRegion);
+      const rows = tf.reshape(patches, [this.patches, P, P, 3]);
+      const rowMean = tf.mean(rows, 2);
+      const rowStd = tf.sqrt(tf.relu(tf.sub(tf.mean(tf.square(rows), 2), tf.square(rowMean))));
+      return tf.concat([clsOut, tf.mean(region, 0, true), tf.max(region, 0, true), tf.reshape(rowMean, [1, -1]), tf.reshape(rowStd, [1, -1])], 1) as tf.Tensor2D;
     });
   }
 
@@ -137,12 +164,14 @@ export class VitEncoder extends Module {
     const n = this.patches + 1;
     const embed = 2 * this.patches * c.patchSize * c.patchSize * 3 * c.dim;
     const blocks = this.blocks.reduce((s, b) => s + b.flops(n), 0);
-    const out = 2 * this.outTokens * this.patches * c.dim + 2 * this.outTokens * c.dim * c.tokenDim + 2 * c.dim * 32 + 64;
+    const head = 4 * this.patches * c.patchSize * c.patchSize * 3 + 2 * vitObstacleInputDim(c) * (VIT_OBSTACLE_HIDDEN + 1) + 2 * VIT_OBSTACLE_HIDDEN;
+    const out = 2 * this.outTokens * this.patches * c.dim + 2 * this.outTokens * c.dim * c.tokenDim + head;
     return embed + blocks + out;
   }
 
   override dispose(): void {
     super.dispose();
     if (!this.poolMatrix.isDisposed) this.poolMatrix.dispose();
+    if (!this.obstacleRegion.isDisposed) this.obstacleRegion.dispose();
   }
 }
