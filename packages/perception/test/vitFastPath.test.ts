@@ -64,6 +64,21 @@ describe('VitEncoder fused inference path (tfjs-wasm) vs the plain formulation',
     vit.dispose();
   });
 
+  it('runs each block as one fused kernel at inference (no per-head SplitV / Softmax dispatches)', async () => {
+    const vit = new VitEncoder(VIT_SMALL);
+    const input = tf.zeros([vit.patches, 768]) as tf.Tensor2D;
+    const info = await tf.profile(() => {
+      const o = vit.apply(input);
+      return [o.tokens, o.obstacleAhead];
+    });
+    const names = info.kernels.map((k) => k.name);
+    expect(names.filter((n) => n === 'SensoriumTransformerBlock')).toHaveLength(VIT_SMALL.depth);
+    expect(names).not.toContain('SplitV');
+    expect(names).not.toContain('Softmax');
+    input.dispose();
+    vit.dispose();
+  });
+
   it('the shipped models/camera token weights give the same tokens and score as before', async () => {
     const vit = new VitEncoder(STACK_VIT);
     // the trunk's weights (what the tokens come from); the obstacle head keeps its seeded weights, so this
