@@ -12,6 +12,8 @@ export interface LatencyReport {
   computeMs: { p50: number; p99: number };
   /** End to end on a robot running in real time: queue + compute (p99 sums p99s: an upper bound). */
   endToEndMs: { p50: number; p99: number };
+  /** Each stage's wall-time p50/p99 from /diagnostics (the ones on the path and any other), ms. */
+  stagesMs: Record<string, { p50: number; p99: number }>;
   samples: number;
 }
 
@@ -62,7 +64,9 @@ export class LatencyProbe {
   report(): LatencyReport {
     const queue = { p50: percentile(this.ages, 0.5), p99: percentile(this.ages, 0.99) };
     const compute = { p50: this.computeSum(this.stageP50), p99: this.computeSum(this.stageP99) };
-    return { queueMs: queue, computeMs: compute, endToEndMs: { p50: queue.p50 + compute.p50, p99: queue.p99 + compute.p99 }, samples: this.ages.length };
+    const stagesMs: Record<string, { p50: number; p99: number }> = {};
+    for (const [name, p50] of this.stageP50) stagesMs[name] = { p50, p99: this.stageP99.get(name) ?? Number.NaN };
+    return { queueMs: queue, computeMs: compute, endToEndMs: { p50: queue.p50 + compute.p50, p99: queue.p99 + compute.p99 }, stagesMs, samples: this.ages.length };
   }
 
   dispose(): void {
