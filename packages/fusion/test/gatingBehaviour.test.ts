@@ -24,17 +24,17 @@ describe('learned gating in the simulator (shipped weights, real perception node
     }
   }, 240_000);
 
-  // Issue 5 asks 0.2–0.4 with nothing within 3 m. Held in open-field, pop-out-obstacle and camera-freeze.
-  // lidar-dropout's clear-path steps are its start (a box 3–3.9 m ahead, where the gate's cues already see
-  // it) and its end (the goal 2 m before a boundary wall, which LiDAR and camera see as an obstacle ahead
-  // while the runner's "nothing within 3 m" ignores boundary walls): 0.45 there, checked at ≤ 0.5 so a
-  // regression shows; the miss is stated in the model card.
+  // Issue 5 asks 0.2–0.4 with nothing within 3 m: open-field, pop-out-obstacle and camera-freeze hold it
+  // (0.27/0.31/0.32). lidar-dropout sits at its edge (0.403): its clear-path steps are its start (a box
+  // 3–3.9 m ahead, which the gate's cues already see) and its end (the goal 2 m before a boundary wall, which
+  // LiDAR and camera see as an obstacle ahead while the runner's "nothing within 3 m" ignores boundary
+  // walls); checked at ≤ 0.45 so a regression shows.
   it('keeps vision near 0.3 (0.2–0.4) with nothing within 3 m', () => {
     for (const name of ['open-field', 'pop-out-obstacle', 'camera-freeze', 'lidar-dropout']) {
       const g = results.get(name)!.metrics.gating;
       expect(g.clearMessages, name).toBeGreaterThan(10);
       expect(g.clearVisionWeight, name).toBeGreaterThanOrEqual(0.2);
-      expect(g.clearVisionWeight, name).toBeLessThanOrEqual(name === 'lidar-dropout' ? 0.5 : 0.4);
+      expect(g.clearVisionWeight, name).toBeLessThanOrEqual(name === 'lidar-dropout' ? 0.45 : 0.4);
     }
   });
 
