@@ -100,6 +100,90 @@
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (br $each))))
 
+  ;; C = A · B for small row-major A [m × k], B [k × n], C [m × n] with no packing of B (XNNPACK packs every new
+  ;; B, which costs more than the product at attention sizes). Each C row: 16 columns at a time in four
+  ;; accumulators, then 4 at a time, then one; every sum runs over p = 0 … k-1 in order.
+  (func (export "matmul") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $rowA i32) (local $bp i32) (local $nBytes i32)
+    (local $av v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $s f32)
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $rowA (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        ;; 16 columns at a time
+        (block $j16Done
+          (loop $j16
+            (br_if $j16Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $n)))
+            (local.set $c0 (v128.const f32x4 0 0 0 0))
+            (local.set $c1 (v128.const f32x4 0 0 0 0))
+            (local.set $c2 (v128.const f32x4 0 0 0 0))
+            (local.set $c3 (v128.const f32x4 0 0 0 0))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $p (i32.const 0))
+            (block $pDone
+              (loop $pl
+                (br_if $pDone (i32.ge_u (local.get $p) (local.get $k)))
+                (local.set $av (f32x4.splat (f32.load (i32.add (local.get $rowA) (i32.shl (local.get $p) (i32.const 2))))))
+                (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $av) (v128.load (local.get $bp)))))
+                (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $av) (v128.load offset=16 (local.get $bp)))))
+                (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $av) (v128.load offset=32 (local.get $bp)))))
+                (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $av) (v128.load offset=48 (local.get $bp)))))
+                (local.set $bp (i32.add (local.get $bp) (local.get $nBytes)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $pl)))
+            (local.set $bp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))))
+            (v128.store (local.get $bp) (local.get $c0))
+            (v128.store offset=16 (local.get $bp) (local.get $c1))
+            (v128.store offset=32 (local.get $bp) (local.get $c2))
+            (v128.store offset=48 (local.get $bp) (local.get $c3))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $j16)))
+        ;; 4 columns at a time
+        (block $j4Done
+          (loop $j4
+            (br_if $j4Done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+            (local.set $c0 (v128.const f32x4 0 0 0 0))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $p (i32.const 0))
+            (block $p4Done
+              (loop $p4
+                (br_if $p4Done (i32.ge_u (local.get $p) (local.get $k)))
+                (local.set $c0
+                  (f32x4.add (local.get $c0)
+                    (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $rowA) (i32.shl (local.get $p) (i32.const 2)))))
+                      (v128.load (local.get $bp)))))
+                (local.set $bp (i32.add (local.get $bp) (local.get $nBytes)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $p4)))
+            (v128.store (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2)))
+              (local.get $c0))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $j4)))
+        ;; the last columns one at a time
+        (block $j1Done
+          (loop $j1
+            (br_if $j1Done (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $s (f32.const 0))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $p (i32.const 0))
+            (block $p1Done
+              (loop $p1
+                (br_if $p1Done (i32.ge_u (local.get $p) (local.get $k)))
+                (local.set $s
+                  (f32.add (local.get $s)
+                    (f32.mul (f32.load (i32.add (local.get $rowA) (i32.shl (local.get $p) (i32.const 2)))) (f32.load (local.get $bp)))))
+                (local.set $bp (i32.add (local.get $bp) (local.get $nBytes)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $p1)))
+            (f32.store (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2)))
+              (local.get $s))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $j1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
   ;; dst[r * dstStride + j] = src[r * srcStride + j] * scale for a rows × cols block (cols % 4 == 0).
   (func (export "copy_block")
     (param $src i32) (param $srcStride i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $dstStride i32) (param $scale f32)
