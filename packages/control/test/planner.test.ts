@@ -188,7 +188,12 @@ describe('PathPlanner', () => {
     // A painted band 2 m ahead, 1.6 m wide across the heading, 0.4 m deep, points every 5 cm; one point beyond range.
     const xs: number[] = [];
     const ys: number[] = [];
-    for (let a = 1.8; a <= 2.2 + 1e-9; a += 0.05) for (let b = -0.8; b <= 0.8 + 1e-9; b += 0.05) (xs.push(a), ys.push(b));
+    for (let a = 1.8; a <= 2.2 + 1e-9; a += 0.05) {
+      for (let b = -0.8; b <= 0.8 + 1e-9; b += 0.05) {
+        xs.push(a);
+        ys.push(b);
+      }
+    }
     xs.push(6);
     ys.push(0);
     // Three camera frames in a row see it (one or two are not enough: camera noise never repeats in place).
@@ -221,7 +226,11 @@ describe('PathPlanner', () => {
     const lx: number[] = [];
     const ly: number[] = [];
     const lz: number[] = [];
-    for (let y = -0.4; y <= 0.4 + 1e-9; y += 0.02) (lx.push(2), ly.push(y), lz.push(0));
+    for (let y = -0.4; y <= 0.4 + 1e-9; y += 0.02) {
+      lx.push(2);
+      ly.push(y);
+      lz.push(0);
+    }
     planner.insertScan(Float32Array.from(lx), Float32Array.from(ly), Float32Array.from(lz), lx.length);
     // "Paint" behind the face (its projection), and real paint before it and beside it.
     // At the face's foot too. (Points at cell centres: float32 coordinates on a cell edge could fall either side.)
