@@ -1,6 +1,7 @@
 import { AStarPlanner, type AStarOptions, type PlanFailure } from './AStarPlanner.js';
 import { CostGrid, type CostGridOptions } from './CostGrid.js';
 import { carrotOnPath } from './carrotOnPath.js';
+import { nearestPathPoint } from './nearestPathPoint.js';
 
 export interface PathPlannerOptions {
   grid: Partial<CostGridOptions>;
@@ -127,6 +128,7 @@ export class PathPlanner {
   /** The path being followed (odom x y pairs from the point nearest the robot), kept across a replan; allocated once. */
   private readonly kept: Float64Array;
   private readonly keptGoal = { x: Number.NaN, y: Number.NaN };
+  private readonly nearestScratch = { d2: 0 };
   /** LiDAR origin (odom) and yaw of the last scan, whose per-bin obstacle ranges occlude floor marks. */
   private readonly scanOrigin = { x: 0, y: 0, yaw: 0, valid: false };
   private visionWeight = 0;
@@ -367,16 +369,8 @@ export class PathPlanner {
     const n = this.astar.length;
     if (n < 2) return 0;
     const { x, y } = this.pose;
-    let nearest = 0;
-    let best = Infinity;
-    for (let i = 0; i < n; i++) {
-      const d = (path[2 * i]! - x) ** 2 + (path[2 * i + 1]! - y) ** 2;
-      if (d < best) {
-        best = d;
-        nearest = i;
-      }
-    }
-    if (best > 1) return 0;
+    const nearest = nearestPathPoint(path, n, x, y, this.nearestScratch);
+    if (this.nearestScratch.d2 > 1) return 0;
     for (let i = nearest; i < n; i++) {
       const px = path[2 * i]!;
       const py = path[2 * i + 1]!;

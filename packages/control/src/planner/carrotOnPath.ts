@@ -1,3 +1,7 @@
+import { nearestPathPoint } from './nearestPathPoint.js';
+
+const scratch = { d2: 0 };
+
 /**
  * The carrot a path follower steers to: the point `lookahead` metres along `path` (odom x y pairs,
  * `length` points) past the path point nearest (x, y); the last point when the path is shorter. Written into
@@ -5,15 +9,7 @@
  */
 export function carrotOnPath(path: ArrayLike<number>, length: number, x: number, y: number, lookahead: number, out: { x: number; y: number }): boolean {
   if (length === 0) return false;
-  let nearest = 0;
-  let best = Infinity;
-  for (let i = 0; i < length; i++) {
-    const d = (path[2 * i]! - x) ** 2 + (path[2 * i + 1]! - y) ** 2;
-    if (d < best) {
-      best = d;
-      nearest = i;
-    }
-  }
+  const nearest = nearestPathPoint(path, length, x, y, scratch);
   let left = lookahead;
   for (let i = nearest; i < length - 1; i++) {
     const ax = path[2 * i]!;
